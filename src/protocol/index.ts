@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './events.ts';
+export * from './ids.ts';
+export * from './languages.ts';
+export * from './texts.ts';

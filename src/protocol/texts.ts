@@ -1,0 +1,110 @@
+import type { Language } from './languages.ts';
+
+/**
+ * Person-facing texts that are not errors: status lines and progress messages the run emits.
+ * Every entry exists in all five languages; `{name}` placeholders are filled from params.
+ */
+export const TEXTS = {
+  run_started: {
+    en: 'Working on your request…',
+    zh: '正在处理您的请求…',
+    ja: 'リクエストを処理しています…',
+    es: 'Procesando su solicitud…',
+    fr: 'Traitement de votre demande…',
+  },
+  thinking: {
+    en: 'Thinking (step {step})…',
+    zh: '思考中（第 {step} 步）…',
+    ja: '考えています（ステップ {step}）…',
+    es: 'Pensando (paso {step})…',
+    fr: 'Réflexion (étape {step})…',
+  },
+  tool_starting: {
+    en: 'Calling {tool}…',
+    zh: '正在调用 {tool}…',
+    ja: '{tool} を呼び出しています…',
+    es: 'Llamando a {tool}…',
+    fr: 'Appel de {tool}…',
+  },
+  tool_completed: {
+    en: '{tool} finished.',
+    zh: '{tool} 已完成。',
+    ja: '{tool} が完了しました。',
+    es: '{tool} terminó.',
+    fr: '{tool} a terminé.',
+  },
+  tool_failed: {
+    en: '{tool} failed: {reason}',
+    zh: '{tool} 失败：{reason}',
+    ja: '{tool} が失敗しました: {reason}',
+    es: '{tool} falló: {reason}',
+    fr: '{tool} a échoué : {reason}',
+  },
+  tool_unknown: {
+    en: 'There is no tool named "{tool}".',
+    zh: '没有名为“{tool}”的工具。',
+    ja: '「{tool}」という名前のツールはありません。',
+    es: 'No existe ninguna herramienta llamada "{tool}".',
+    fr: "Il n'existe aucun outil nommé « {tool} ».",
+  },
+  tool_bad_arguments: {
+    en: 'The arguments for {tool} are invalid: {reason}',
+    zh: '{tool} 的参数无效：{reason}',
+    ja: '{tool} の引数が無効です: {reason}',
+    es: 'Los argumentos de {tool} no son válidos: {reason}',
+    fr: 'Les arguments de {tool} sont invalides : {reason}',
+  },
+  tool_timeout: {
+    en: '{tool} did not finish within {seconds} seconds.',
+    zh: '{tool} 未在 {seconds} 秒内完成。',
+    ja: '{tool} は {seconds} 秒以内に完了しませんでした。',
+    es: '{tool} no terminó en {seconds} segundos.',
+    fr: "{tool} n'a pas terminé en {seconds} secondes.",
+  },
+  tool_cancelled: {
+    en: '{tool} was cancelled.',
+    zh: '{tool} 已取消。',
+    ja: '{tool} はキャンセルされました。',
+    es: '{tool} fue cancelada.',
+    fr: '{tool} a été annulé.',
+  },
+  evaluating: {
+    en: 'Evaluating {expression}',
+    zh: '正在计算 {expression}',
+    ja: '{expression} を計算しています',
+    es: 'Evaluando {expression}',
+    fr: 'Évaluation de {expression}',
+  },
+  reading_clock: {
+    en: 'Reading the clock for {zone}',
+    zh: '正在读取 {zone} 的时间',
+    ja: '{zone} の時刻を取得しています',
+    es: 'Consultando la hora de {zone}',
+    fr: "Lecture de l'heure pour {zone}",
+  },
+  run_cancelled: {
+    en: 'Run cancelled.',
+    zh: '运行已取消。',
+    ja: '実行をキャンセルしました。',
+    es: 'Ejecución cancelada.',
+    fr: 'Exécution annulée.',
+  },
+  run_completed: {
+    en: 'Done.',
+    zh: '完成。',
+    ja: '完了しました。',
+    es: 'Listo.',
+    fr: 'Terminé.',
+  },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type TextKey = keyof typeof TEXTS;
+
+/** Fills `{name}` placeholders; unknown names stay visible rather than vanishing. */
+export function fillTemplate(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function text(key: TextKey, language: Language, params: Record<string, string | number> = {}): string {
+  return fillTemplate(TEXTS[key][language], params);
+}
