@@ -3,3 +3,4 @@ export * from './events.ts';
 export * from './ids.ts';
 export * from './languages.ts';
 export * from './texts.ts';
+export * from './api.ts';

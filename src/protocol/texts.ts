@@ -82,6 +82,13 @@ export const TEXTS = {
     es: 'Consultando la hora de {zone}',
     fr: "Lecture de l'heure pour {zone}",
   },
+  run_queued: {
+    en: 'Waiting for the previous run in this session to finish…',
+    zh: '正在等待此会话中的上一个运行结束…',
+    ja: 'このセッションの前の実行が終わるのを待っています…',
+    es: 'Esperando a que termine la ejecución anterior de esta sesión…',
+    fr: "En attente de la fin de l'exécution précédente de cette session…",
+  },
   run_cancelled: {
     en: 'Run cancelled.',
     zh: '运行已取消。',

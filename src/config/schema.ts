@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../protocol/index.ts';
+
+const localized = z.object(Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<
+  (typeof LANGUAGES)[number],
+  z.ZodString
+>);
+
+/** An agent from the config file; the same shape the Agents API will accept. */
+export const agentConfigSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _; at most 64'),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  system_prompt: z.union([z.string().min(1), localized]),
+  greeting: z.union([z.string().min(1), localized]).optional(),
+  model: z
+    .strictObject({
+      provider: z.enum(['demo', 'openai']).optional(),
+      name: z.string().min(1).optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      max_tokens: z.number().int().positive().optional(),
+    })
+    .default({}),
+  tools: z.array(z.string()).default([]),
+  max_steps: z.number().int().min(1).max(50).optional(),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+export const apiKeySchema = z.strictObject({
+  key: z.string().min(8, 'API keys need at least 8 characters'),
+  tenant: z.string().min(1),
+  user: z.string().min(1).optional(),
+});
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** The whole validated configuration. Durations are milliseconds. */
+export const configSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(8081),
+  mode: z.enum(['dev', 'prod']).default('dev'),
+  workers: z.coerce.number().int().min(1).max(64).default(1),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  insecure_no_auth: z.boolean().default(false),
+  data_dir: z.string().min(1).default('./data'),
+  documents_dir: z.string().min(1).default('./data/documents'),
+  database_url: z.string().url().optional(),
+  redis_url: z.string().url().optional(),
+  mcp_url: z.string().url().optional(),
+  openai: z
+    .strictObject({
+      api_key: z.string().min(1).optional(),
+      base_url: z.string().url().optional(),
+      model: z.string().min(1).default('gpt-4o-mini'),
+      max_retries: z.number().int().min(0).max(10).default(2),
+      timeout_ms: z.number().int().positive().default(60_000),
+      idle_timeout_ms: z.number().int().positive().default(60_000),
+    })
+    .default({ model: 'gpt-4o-mini', max_retries: 2, timeout_ms: 60_000, idle_timeout_ms: 60_000 }),
+  demo_pace: z.coerce.number().min(0).max(100_000).default(40),
+  api_keys: z.array(apiKeySchema).default([]),
+  agents: z.array(agentConfigSchema).default([]),
+  prices: z.record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).default({}),
+  runs: z
+    .strictObject({
+      retention_ms: z.number().int().min(1000).default(600_000),
+      max_steps: z.number().int().min(1).max(50).default(8),
+      tool_timeout_ms: z.number().int().positive().default(30_000),
+      tool_result_chars: z.number().int().min(100).default(16_000),
+      heartbeat_ms: z.number().int().min(1000).max(300_000).default(15_000),
+      shutdown_grace_ms: z.number().int().min(0).default(10_000),
+      max_queued_frames: z.number().int().min(16).default(10_000),
+    })
+    .default({
+      retention_ms: 600_000,
+      max_steps: 8,
+      tool_timeout_ms: 30_000,
+      tool_result_chars: 16_000,
+      heartbeat_ms: 15_000,
+      shutdown_grace_ms: 10_000,
+      max_queued_frames: 10_000,
+    }),
+  body_limit: z.number().int().min(1024).default(4 * 1024 * 1024),
+});
+export type SluiceConfig = z.infer<typeof configSchema>;

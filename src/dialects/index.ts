@@ -1,0 +1,1 @@
+export { nativeFrame } from './native.ts';

@@ -1,0 +1,25 @@
+import type { AgentCatalog } from '../agent/index.ts';
+import type { EventBus } from '../bus/index.ts';
+import type { SluiceConfig } from '../config/index.ts';
+import type { ProviderSet, RunManager } from '../runs/index.ts';
+import type { HeartbeatWheel } from '../sse/index.ts';
+import type { Store } from '../store/index.ts';
+import type { ToolRegistry } from '../tools/index.ts';
+import type { KeyAuthenticator } from './auth.ts';
+
+/** Everything the routes need, built once by the server and handed to each route module. */
+export interface AppContext {
+  config: SluiceConfig;
+  store: Store;
+  bus: EventBus;
+  runs: RunManager;
+  agents: AgentCatalog;
+  tools: ToolRegistry;
+  providers: ProviderSet;
+  wheel: HeartbeatWheel;
+  auth: KeyAuthenticator;
+  version: string;
+  startedAt: Date;
+  /** Open SSE responses, for /api/status. */
+  streams: { open: number };
+}

@@ -1,0 +1,50 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SluiceError } from '../protocol/index.ts';
+import { requestLanguage } from './request-language.ts';
+
+/**
+ * Everything thrown at the HTTP boundary becomes one of the error table's codes, answered as
+ * `{error: {code, message, details}}` in the request's language. Fastify's own errors (bad JSON,
+ * body too large, wrong content type) are mapped by their codes; anything unknown is a logged 500
+ * whose details never leak internals.
+ */
+export function toHttpError(error: unknown, bodyLimit: number): SluiceError {
+  if (error instanceof SluiceError) return error;
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new SluiceError('payload_too_large', { limit: bodyLimit });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new SluiceError('unsupported_media_type', { type: 'unknown' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new SluiceError('invalid_json');
+    case 'FST_ERR_RATE_LIMIT_EXCEEDED':
+      return new SluiceError('rate_limited', { retry_after: 1 });
+  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return new SluiceError('invalid_json');
+  if (fastifyError.statusCode === 413) return new SluiceError('payload_too_large', { limit: bodyLimit });
+  if (fastifyError.statusCode === 415) return new SluiceError('unsupported_media_type', { type: 'unknown' });
+  return new SluiceError('internal_error', {}, null, { cause: error });
+}
+
+export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = toHttpError(error, bodyLimit);
+    if (mapped.code === 'unsupported_media_type') {
+      const type = request.headers['content-type'] ?? '';
+      return sendError(reply, request, new SluiceError('unsupported_media_type', { type: type.slice(0, 100) }));
+    }
+    if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, request, mapped);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, request, new SluiceError('route_not_found', { method: request.method, url: request.url.split('?')[0] ?? '' })),
+  );
+}
+
+export function sendError(reply: FastifyReply, request: FastifyRequest, error: SluiceError): FastifyReply {
+  if (error.code === 'rate_limited') reply.header('retry-after', String(error.params.retry_after ?? 1));
+  return reply.status(error.status).type('application/json; charset=utf-8').send(error.toBody(requestLanguage(request)));
+}

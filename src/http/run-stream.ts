@@ -1,0 +1,139 @@
+import type { ServerResponse } from 'node:http';
+import type { EventBus, LogEntry } from '../bus/index.ts';
+import { type Language, SluiceError } from '../protocol/index.ts';
+import { encodeFrame, type HeartbeatWheel, SSE_HEADERS } from '../sse/index.ts';
+
+export interface RunStreamOptions {
+  bus: EventBus;
+  runId: string;
+  /** Deliver entries with seq greater than this. */
+  after: number;
+  /** Turns a log entry into the dialect's frame(s); undefined skips the entry. */
+  encode: (entry: LogEntry) => string | undefined;
+  wheel: HeartbeatWheel;
+  heartbeatMs: number;
+  /** Frames queued while the socket is full; past this the client is told to resume and closed. */
+  maxQueuedFrames: number;
+  language: Language;
+  /** Extra response headers (CORS and the like: a hijacked reply skips Fastify's hooks). */
+  headers?: Record<string, string>;
+  /** Reconnection delay sent once as `retry:`. */
+  retryMs?: number;
+  /** Called when the client goes away before the log ended. */
+  onClientGone?: () => void;
+}
+
+/**
+ * Writes a run's log to a raw response as SSE: headers and a `retry:` frame at once, then the
+ * replay and the live tail, heartbeats only when idle, and the end of the response right after
+ * the last event. Honours backpressure: while the socket is full, frames wait in a bounded queue;
+ * a client that falls further behind gets a `slow_consumer` error naming the event to resume
+ * after, and is closed. Leaving stops all work for this client at once.
+ */
+export function streamRunLog(res: ServerResponse, options: RunStreamOptions): void {
+  res.writeHead(200, { ...SSE_HEADERS, ...options.headers });
+
+  /** Frames waiting for 'drain', with the seq of the last event among them. */
+  let queue: string[] | undefined;
+  let queuedSeq = 0;
+  /** seq of the last event handed to the socket; what the client resumes after on overflow. */
+  let writtenSeq = options.after;
+  let closed = false;
+  let endPending = false;
+  let unsubscribe: (() => void) | undefined;
+  let overflowed = false;
+
+  const heartbeat = options.wheel.add(() => write(': heartbeat\n\n', 0), options.heartbeatMs);
+
+  const cleanup = () => {
+    heartbeat.stop();
+    unsubscribe?.();
+    unsubscribe = undefined;
+  };
+
+  const finish = () => {
+    if (closed) return;
+    if (queue) {
+      endPending = true;
+      return;
+    }
+    closed = true;
+    cleanup();
+    res.end();
+  };
+
+  const write = (chunk: string, seq: number) => {
+    if (closed || endPending) return;
+    heartbeat.touch();
+    if (queue) {
+      queue.push(chunk);
+      if (seq > 0) queuedSeq = seq;
+      if (queue.length > options.maxQueuedFrames) overflow();
+      return;
+    }
+    if (seq > 0) writtenSeq = seq;
+    if (!res.write(chunk)) {
+      queue = [];
+      res.once('drain', drain);
+    }
+  };
+
+  const drain = () => {
+    const pending = queue;
+    queue = undefined;
+    if (!pending || closed) return;
+    if (queuedSeq > writtenSeq) writtenSeq = queuedSeq;
+    if (!res.write(pending.join(''))) {
+      queue = [];
+      res.once('drain', drain);
+      return;
+    }
+    if (endPending) {
+      endPending = false;
+      finish();
+    }
+  };
+
+  /** Drops what waits beyond the socket and tells the client where to resume. */
+  const overflow = () => {
+    overflowed = true;
+    const error = new SluiceError('slow_consumer', { last_event_id: writtenSeq });
+    queue = [
+      encodeFrame({
+        event: 'error',
+        data: JSON.stringify({
+          event_type: 'error',
+          data: {
+            error_message: error.toBody(options.language).error.message,
+            error_details: { last_event_id: writtenSeq },
+            code: error.code,
+            retryable: true,
+          },
+        }),
+      }),
+    ];
+    queuedSeq = 0;
+    unsubscribe?.();
+    unsubscribe = undefined;
+    endPending = true;
+  };
+
+  res.on('close', () => {
+    if (closed) return;
+    closed = true;
+    cleanup();
+    options.onClientGone?.();
+  });
+
+  write(encodeFrame({ retry: options.retryMs ?? 3000 }), 0);
+  const stop = options.bus.subscribe(options.runId, options.after, {
+    onEntry(entry) {
+      const frame = options.encode(entry);
+      if (frame !== undefined) write(frame, entry.seq);
+    },
+    onEnd: finish,
+  });
+  // The replay may already have ended or overflowed the stream synchronously.
+  if (closed || overflowed) stop();
+  else unsubscribe = stop;
+}

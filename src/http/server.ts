@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { AgentCatalog } from '../agent/index.ts';
+import { type EventBus, MemoryEventBus } from '../bus/index.ts';
+import { agentFromConfig, type SluiceConfig } from '../config/index.ts';
+import { DEFAULT_PRICES, mergePrices } from '../llm/index.ts';
+import { ProviderSet, RunManager, type Logger } from '../runs/index.ts';
+import { HeartbeatWheel } from '../sse/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { builtinTools, ToolRegistry } from '../tools/index.ts';
+import { buildApp, type BuildAppOptions } from './app.ts';
+import { KeyAuthenticator } from './auth.ts';
+import type { AppContext } from './context.ts';
+
+export interface SluiceServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Listens and resolves with the bound address, e.g. http://127.0.0.1:8081. */
+  listen(): Promise<string>;
+  /** Graceful: stops intake, lets runs finish up to the grace period, closes everything. */
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions extends BuildAppOptions {
+  /** Use this store instead of opening one from the config (tests share one PGlite). */
+  store?: Store;
+  bus?: EventBus;
+}
+
+const packageVersion = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/** The composition root: opens the store and bus, builds the run engine and the HTTP app. */
+export async function createServer(config: SluiceConfig, options: CreateServerOptions = {}): Promise<SluiceServer> {
+  const store = options.store ?? (await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) }));
+  const bus = options.bus ?? new MemoryEventBus();
+  const agents = new AgentCatalog(config.agents.map(agentFromConfig));
+  const tools = new ToolRegistry();
+  for (const tool of builtinTools()) tools.register(tool);
+  const providers = new ProviderSet({
+    demoPace: config.demo_pace,
+    ...(config.openai.api_key
+      ? {
+          openai: {
+            apiKey: config.openai.api_key,
+            ...(config.openai.base_url ? { baseURL: config.openai.base_url } : {}),
+            model: config.openai.model,
+            maxRetries: config.openai.max_retries,
+            timeoutMs: config.openai.timeout_ms,
+            idleTimeoutMs: config.openai.idle_timeout_ms,
+          },
+        }
+      : {}),
+  });
+  // Fail at start, not at the first request, when an agent names a provider that is not set up.
+  for (const agent of agents.list()) providers.resolve(agent);
+
+  const wheel = new HeartbeatWheel();
+  // The run engine logs through the app's pino logger, which exists only once the app does.
+  let app: FastifyInstance | undefined;
+  const log: Logger = {
+    info: (obj, msg) => app?.log.info(obj, msg),
+    warn: (obj, msg) => app?.log.warn(obj, msg),
+    error: (obj, msg) => app?.log.error(obj, msg),
+  };
+  const runs = new RunManager({
+    store,
+    bus,
+    agents,
+    tools,
+    providers,
+    log,
+    settings: {
+      retentionMs: config.runs.retention_ms,
+      maxSteps: config.runs.max_steps,
+      toolTimeoutMs: config.runs.tool_timeout_ms,
+      toolResultChars: config.runs.tool_result_chars,
+      prices: mergePrices(DEFAULT_PRICES, config.prices),
+    },
+  });
+  const ctx: AppContext = {
+    config,
+    store,
+    bus,
+    runs,
+    agents,
+    tools,
+    providers,
+    wheel,
+    auth: new KeyAuthenticator(config.api_keys),
+    version: packageVersion,
+    startedAt: new Date(),
+    streams: { open: 0 },
+  };
+  app = buildApp(ctx, options);
+  const server = app;
+  // With an in-process bus no other instance can be running these: they died with their process.
+  if (bus.kind === 'memory') {
+    for (const run of await store.listUnfinishedRuns()) {
+      await store.updateRun(run.id, { status: 'interrupted', error_code: 'run_interrupted', ended_at: new Date().toISOString() });
+    }
+  }
+
+  let closed = false;
+  return {
+    app: server,
+    ctx,
+    async listen() {
+      return server.listen({ host: config.host, port: config.port });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await runs.drain(config.runs.shutdown_grace_ms);
+      await server.close();
+      wheel.close();
+      if (!options.bus) await bus.close();
+      if (!options.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,361 @@
+import {
+  type AgentCatalog,
+  type AgentRunResult,
+  conversationEnd,
+  emptyUsage,
+  runAgent,
+  toSluiceError,
+} from '../agent/index.ts';
+import type { EventBus } from '../bus/index.ts';
+import type { ChatMessage, PriceTable } from '../llm/index.ts';
+import { type Language, newId, type RunStatus, SluiceError, text } from '../protocol/index.ts';
+import type { MessageRecord, RunRecord, SessionRecord, Store } from '../store/index.ts';
+import type { ToolRegistry } from '../tools/index.ts';
+import type { Logger } from './logger.ts';
+import type { ProviderSet } from './providers.ts';
+import { RunLog } from './run-log.ts';
+
+export type Multitask = 'reject' | 'enqueue' | 'interrupt';
+
+export interface RunSettings {
+  retentionMs: number;
+  maxSteps: number;
+  toolTimeoutMs: number;
+  toolResultChars: number;
+  prices: PriceTable;
+}
+
+export interface RunManagerDeps {
+  store: Store;
+  bus: EventBus;
+  agents: AgentCatalog;
+  tools: ToolRegistry;
+  providers: ProviderSet;
+  settings: RunSettings;
+  log: Logger;
+}
+
+export interface StartRunRequest {
+  tenantId: string;
+  session: SessionRecord;
+  message: string;
+  language: Language;
+  multitask?: Multitask;
+}
+
+/** Why a run's AbortController fired: a user's cancel, or this instance going away. */
+type StopReason = 'cancel' | 'interrupt';
+
+interface ActiveRun {
+  id: string;
+  sessionId: string;
+  controller: AbortController;
+  stopReason: StopReason | undefined;
+  /** Resolves when the run has ended and everything is persisted; never rejects. */
+  finished: Promise<void>;
+}
+
+/**
+ * Starts, cancels and tracks runs in this process. A run lives apart from any HTTP connection:
+ * clients follow it through the bus. The order of a run's work is fixed: conversation_start at
+ * once, the agent's events, persistence, then conversation_end and the end of the log.
+ */
+export class RunManager {
+  private readonly active = new Map<string, ActiveRun>();
+  /** The newest run of each session in this process; a new run waits for it (enqueue/interrupt). */
+  private readonly latestBySession = new Map<string, ActiveRun>();
+  private accepting = true;
+
+  constructor(private readonly deps: RunManagerDeps) {}
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Creates the run and starts it in the background; returns once its log exists. */
+  async start(request: StartRunRequest): Promise<RunRecord> {
+    if (!this.accepting) throw new SluiceError('shutting_down');
+    const { store, agents, providers } = this.deps;
+    const { session, multitask = 'reject' } = request;
+    const agent = agents.require(session.agent_id);
+    const { provider, model } = providers.resolve(agent);
+
+    // Reserve the session synchronously, before any await, so two racing requests cannot both win.
+    const previous = this.latestBySession.get(session.id);
+    if (previous && multitask === 'reject') {
+      throw new SluiceError('session_busy', { id: session.id, run_id: previous.id });
+    }
+    const runId = newId();
+    let finish!: () => void;
+    const run: ActiveRun = {
+      id: runId,
+      sessionId: session.id,
+      controller: new AbortController(),
+      stopReason: undefined,
+      finished: new Promise<void>((resolve) => {
+        finish = resolve;
+      }),
+    };
+    this.latestBySession.set(session.id, run);
+    const release = () => {
+      this.active.delete(runId);
+      if (this.latestBySession.get(session.id) === run) this.latestBySession.delete(session.id);
+      finish();
+    };
+
+    let record: RunRecord;
+    try {
+      if (!previous) {
+        // Another instance (or a run this process does not know) may hold the session.
+        const foreign = await store.findActiveRun(session.id);
+        if (foreign && multitask !== 'interrupt') {
+          throw new SluiceError('session_busy', { id: session.id, run_id: foreign.id });
+        }
+        if (foreign) await this.deps.bus.requestCancel(foreign.id);
+      } else if (multitask === 'interrupt') {
+        this.stop(previous, 'cancel');
+      }
+      record = await store.createRun({
+        id: runId,
+        session_id: session.id,
+        tenant_id: request.tenantId,
+        agent_id: agent.id,
+        language: request.language,
+        model,
+        input: request.message,
+        status: previous ? 'queued' : 'running',
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+
+    this.active.set(runId, run);
+    const log = new RunLog(this.deps.bus, runId, session.id, (error, entry) =>
+      this.deps.log.error({ err: error, runId, seq: entry.seq }, 'event append failed'),
+    );
+    const unsubscribeCancel = this.deps.bus.onCancel(runId, () => this.stop(run, 'cancel'));
+    log.emit({
+      event_type: 'conversation_start',
+      data: { user_input: request.message, agent_id: agent.id, language: request.language, model },
+    });
+    if (previous) {
+      log.emit({
+        event_type: 'processing_status',
+        data: {
+          status_message: text('run_queued', request.language),
+          progress_info: { stage: 'queued', waiting_for: previous.id },
+        },
+      });
+    }
+
+    void this.execute({ run, record, log, previous, request, provider, model })
+      .catch((error: unknown) => this.deps.log.error({ err: error, runId }, 'run failed outside the agent'))
+      .finally(() => {
+        unsubscribeCancel();
+        release();
+      });
+    return record;
+  }
+
+  /** Asks the instance running `runId` (maybe this one) to cancel it. */
+  async cancel(runId: string): Promise<void> {
+    const local = this.active.get(runId);
+    if (local) {
+      this.stop(local, 'cancel');
+      return;
+    }
+    await this.deps.bus.requestCancel(runId);
+  }
+
+  /** Resolves when the local run has ended and been persisted (immediately if not running here). */
+  async settled(runId: string): Promise<void> {
+    await this.active.get(runId)?.finished;
+  }
+
+  /**
+   * Graceful shutdown: refuses new runs, lets running ones finish for up to `graceMs`, then stops
+   * the rest as `interrupted`, and waits until they are persisted.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.accepting = false;
+    const all = () => Promise.all([...this.active.values()].map((run) => run.finished));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      for (const run of this.active.values()) this.stop(run, 'interrupt');
+      await all();
+    }
+  }
+
+  private stop(run: ActiveRun, reason: StopReason): void {
+    if (run.controller.signal.aborted) return;
+    run.stopReason = reason;
+    run.controller.abort(new SluiceError(reason === 'cancel' ? 'run_cancelled' : 'run_interrupted'));
+  }
+
+  private async execute(args: {
+    run: ActiveRun;
+    record: RunRecord;
+    log: RunLog;
+    previous: ActiveRun | undefined;
+    request: StartRunRequest;
+    provider: ReturnType<ProviderSet['resolve']>['provider'];
+    model: string;
+  }): Promise<void> {
+    const { run, record, log, previous, request, provider, model } = args;
+    const { store, agents, tools, settings } = this.deps;
+    const signal = run.controller.signal;
+    let result: AgentRunResult | undefined;
+    let status: RunStatus;
+    let errorRecord: SluiceError | null = null;
+
+    try {
+      if (previous) {
+        await previous.finished;
+        if (!signal.aborted) await store.updateRun(record.id, { status: 'running' });
+      }
+      if (signal.aborted) throw signal.reason;
+      const history = toChatHistory(await store.listMessages(request.session.id));
+      const [userMessage] = await store.appendMessages(request.session.id, [
+        { id: newId(), run_id: record.id, role: 'user', content: request.message },
+      ]);
+      await store.updateRun(record.id, {
+        started_at: new Date().toISOString(),
+        ...(userMessage ? { input_message_id: userMessage.id } : {}),
+      });
+      result = await runAgent({
+        runId: record.id,
+        agent: agents.require(record.agent_id),
+        provider,
+        model,
+        tools,
+        history,
+        input: request.message,
+        language: request.language,
+        signal,
+        sink: log,
+        limits: {
+          maxSteps: agents.require(record.agent_id).maxSteps ?? settings.maxSteps,
+          toolTimeoutMs: settings.toolTimeoutMs,
+          toolResultChars: settings.toolResultChars,
+        },
+        prices: settings.prices,
+      });
+      status = result.status === 'cancelled' && run.stopReason === 'interrupt' ? 'interrupted' : result.status;
+      errorRecord = result.error;
+    } catch (thrown) {
+      // Failures before the agent started (store errors, cancelled while queued).
+      const error = toSluiceError(thrown, signal);
+      status = error.code === 'run_cancelled' ? 'cancelled' : run.stopReason === 'interrupt' ? 'interrupted' : 'failed';
+      if (status === 'failed') errorRecord = error;
+    }
+
+    if (status === 'interrupted') {
+      const error = new SluiceError('run_interrupted');
+      errorRecord = error;
+      log.emit({
+        event_type: 'error',
+        data: {
+          error_message: error.toBody(request.language).error.message,
+          error_details: null,
+          code: error.code,
+          retryable: error.retryable,
+        },
+      });
+    } else if (status === 'failed' && !result && errorRecord) {
+      log.emit({
+        event_type: 'error',
+        data: {
+          error_message: errorRecord.toBody(request.language).error.message,
+          error_details: errorRecord.details,
+          code: errorRecord.code,
+          retryable: errorRecord.retryable,
+        },
+      });
+    }
+
+    const final: AgentRunResult = result ?? {
+      status: status === 'completed' ? 'completed' : status === 'cancelled' ? 'cancelled' : 'failed',
+      answer: '',
+      messages: [],
+      usage: emptyUsage(),
+      finishReason: status === 'cancelled' ? 'cancelled' : 'error',
+      error: errorRecord,
+      toolResults: [],
+      executionTime: 0,
+    };
+    await this.persist(record, final, status, errorRecord, log);
+    await log.close(conversationEnd(final, status as AgentRunResult['status'] | 'interrupted'), settings.retentionMs);
+  }
+
+  /** Saves the run's messages, status and usage. Errors are logged; the stream still ends cleanly. */
+  private async persist(
+    record: RunRecord,
+    result: AgentRunResult,
+    status: RunStatus,
+    error: SluiceError | null,
+    log: RunLog,
+  ): Promise<void> {
+    const { store } = this.deps;
+    try {
+      if (result.messages.length > 0) {
+        await store.appendMessages(
+          record.session_id,
+          result.messages.map(({ id, message, metadata }) => ({
+            id,
+            run_id: record.id,
+            role: message.role,
+            content: message.content,
+            tool_calls: message.role === 'assistant' && message.tool_calls ? message.tool_calls : null,
+            tool_call_id: message.role === 'tool' ? message.tool_call_id : null,
+            name: message.role === 'tool' ? (message.name ?? null) : null,
+            metadata,
+          })),
+        );
+      }
+      await store.updateRun(record.id, {
+        status,
+        finish_reason: result.finishReason,
+        error_code: error?.code ?? null,
+        error_message: error?.message ?? null,
+        usage: result.usage,
+        // +1: conversation_end is emitted right after this update.
+        last_seq: log.lastSeq + 1,
+        ended_at: new Date().toISOString(),
+      });
+      if (result.usage.total_tokens > 0) {
+        await store.recordUsage({
+          tenant_id: record.tenant_id,
+          session_id: record.session_id,
+          run_id: record.id,
+          agent_id: record.agent_id,
+          model: record.model,
+          input_tokens: result.usage.input_tokens,
+          output_tokens: result.usage.output_tokens,
+          cost: result.usage.total_cost,
+        });
+      }
+    } catch (thrown) {
+      this.deps.log.error({ err: thrown, runId: record.id }, 'persisting the run failed');
+    }
+  }
+}
+
+/** Stored messages back into the model's conversation format. */
+function toChatHistory(messages: MessageRecord[]): ChatMessage[] {
+  const history: ChatMessage[] = [];
+  for (const m of messages) {
+    if (m.role === 'user' || m.role === 'system') history.push({ role: m.role, content: m.content });
+    else if (m.role === 'assistant')
+      history.push(m.tool_calls ? { role: 'assistant', content: m.content, tool_calls: m.tool_calls } : { role: 'assistant', content: m.content });
+    else if (m.tool_call_id) history.push({ role: 'tool', content: m.content, tool_call_id: m.tool_call_id, ...(m.name ? { name: m.name } : {}) });
+  }
+  return history;
+}
