@@ -2,7 +2,7 @@
 // Node 20's `--test` takes no globs, so the files are found here. Arguments filter by path
 // substring: `npm test -- src/sse` runs only the tests whose path contains "src/sse".
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -17,6 +17,7 @@ function findTests(dir) {
 
 const filters = process.argv.slice(2);
 const files = ['src', 'test']
+  .filter((dir) => existsSync(dir))
   .flatMap((dir) => findTests(dir))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
   .sort();
