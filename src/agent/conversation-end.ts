@@ -6,7 +6,10 @@ import type { AgentRunResult } from './loop.ts';
  * persisted the messages. `tool_execution_results_updates` carries, per tool name, the latest
  * completed result, which is what a GTPlanner client merges into its `tool_execution_results`.
  */
-export function conversationEnd(result: AgentRunResult, status: AgentRunResult['status'] | 'interrupted' = result.status): EventDraft {
+export function conversationEnd(
+  result: AgentRunResult,
+  status: AgentRunResult['status'] | 'interrupted' = result.status,
+): EventDraft {
   const updates: Record<string, unknown> = {};
   for (const record of result.toolResults) {
     if (record.status === 'completed') updates[record.tool_name] = record.result;

@@ -5,8 +5,8 @@ import {
   type Language,
   newId,
   SluiceError,
-  text,
   type ToolCall,
+  text,
   type Usage,
 } from '../protocol/index.ts';
 import { executeTool, type ToolRegistry } from '../tools/index.ts';
@@ -136,7 +136,10 @@ class AgentTurn {
       if (signal.aborted) throw new SluiceError('run_cancelled');
       sink.emit({
         event_type: 'processing_status',
-        data: { status_message: text('thinking', language, { step }), progress_info: { stage: 'llm_step', step } },
+        data: {
+          status_message: text('thinking', language, { step }),
+          progress_info: { stage: 'llm_step', step },
+        },
       });
       // The last step is offered no tools, so a model that keeps calling them must answer instead.
       const offered = step < limits.maxSteps ? tools.specs(allowed) : [];
@@ -154,7 +157,10 @@ class AgentTurn {
   }
 
   /** Streams one model step; text goes out as a start/chunk/end triplet when there is any. */
-  private async llmStep(conversation: ChatMessage[], offered: ReturnType<ToolRegistry['specs']>): Promise<StepOutcome> {
+  private async llmStep(
+    conversation: ChatMessage[],
+    offered: ReturnType<ToolRegistry['specs']>,
+  ): Promise<StepOutcome> {
     const { provider, model, agent, language, signal, sink } = this.input;
     const messageId = newId();
     let content = '';
@@ -245,7 +251,9 @@ class AgentTurn {
     const usage = this.countStep(conversation, content, toolCalls, reported);
     closeMessage(finishReason, usage);
     const message: ChatMessage =
-      toolCalls.length > 0 ? { role: 'assistant', content, tool_calls: toolCalls } : { role: 'assistant', content };
+      toolCalls.length > 0
+        ? { role: 'assistant', content, tool_calls: toolCalls }
+        : { role: 'assistant', content };
     this.keepMessage(messageId, message, finishReason, usage, true);
     conversation.push(message);
     return { text: content, toolCalls, finishReason };
@@ -261,7 +269,8 @@ class AgentTurn {
     const inputTokens = reported?.inputTokens ?? countChatTokens(conversation);
     const outputTokens =
       reported?.outputTokens ??
-      countTokens(content) + toolCalls.reduce((n, call) => n + countTokens(call.name) + countTokens(call.arguments), 0);
+      countTokens(content) +
+        toolCalls.reduce((n, call) => n + countTokens(call.name) + countTokens(call.arguments), 0);
     const step: Usage = {
       input_tokens: inputTokens,
       output_tokens: outputTokens,
@@ -272,9 +281,19 @@ class AgentTurn {
     return step;
   }
 
-  private keepMessage(id: string, message: ChatMessage, finishReason: FinishReason, usage: Usage, keep: boolean): void {
+  private keepMessage(
+    id: string,
+    message: ChatMessage,
+    finishReason: FinishReason,
+    usage: Usage,
+    keep: boolean,
+  ): void {
     if (!keep) return;
-    this.messages.push({ id, message, metadata: { finish_reason: finishReason, usage, model: this.input.model } });
+    this.messages.push({
+      id,
+      message,
+      metadata: { finish_reason: finishReason, usage, model: this.input.model },
+    });
   }
 
   /** Never throws (executeTool does not), so parallel calls all end before the loop goes on. */
@@ -308,7 +327,10 @@ class AgentTurn {
               status: 'running',
               call_id: call.id,
               progress_message: message,
-              progress: fraction === undefined || !Number.isFinite(fraction) ? null : Math.min(1, Math.max(0, fraction)),
+              progress:
+                fraction === undefined || !Number.isFinite(fraction)
+                  ? null
+                  : Math.min(1, Math.max(0, fraction)),
             },
           }),
       },
@@ -334,7 +356,8 @@ class AgentTurn {
       error_message: outcome.error,
       execution_time: outcome.executionTime,
     });
-    const full = outcome.status === 'completed' ? JSON.stringify(result) : JSON.stringify({ error: outcome.error });
+    const full =
+      outcome.status === 'completed' ? JSON.stringify(result) : JSON.stringify({ error: outcome.error });
     const message: ChatMessage = {
       role: 'tool',
       tool_call_id: call.id,

@@ -11,7 +11,7 @@ export const PRESET_AGENTS: readonly AgentDefinition[] = [
       zh: '你是一个乐于助人的助手。请用中文回答。任何算术都使用 calculator 工具，日期和时间使用 current_time 工具，不要猜测。',
       ja: 'あなたは親切なアシスタントです。日本語で答えてください。計算には必ず calculator を、日付や時刻には current_time を使い、推測しないでください。',
       es: 'Eres un asistente útil. Responde en español. Usa calculator para cualquier cálculo y current_time para fechas y horas; nunca las adivines.',
-      fr: "Tu es un assistant serviable. Réponds en français. Utilise calculator pour tout calcul et current_time pour les dates et heures ; ne les devine jamais.",
+      fr: 'Tu es un assistant serviable. Réponds en français. Utilise calculator pour tout calcul et current_time pour les dates et heures ; ne les devine jamais.',
     },
     greeting: {
       en: 'Hello! Ask me anything; I can calculate and tell the time.',
@@ -29,7 +29,7 @@ export const PRESET_AGENTS: readonly AgentDefinition[] = [
     name: 'Planner',
     description: 'GTPlanner-style: turns requirements into a plan and a design document.',
     systemPrompt: {
-      en: 'You are a software planning assistant. Answer in English. Turn the user\'s requirements into a short plan, then a design document in Markdown.',
+      en: "You are a software planning assistant. Answer in English. Turn the user's requirements into a short plan, then a design document in Markdown.",
       zh: '你是一个软件规划助手。请用中文回答。把用户的需求整理成简短的计划，然后写出 Markdown 格式的设计文档。',
       ja: 'あなたはソフトウェア計画のアシスタントです。日本語で答えてください。ユーザーの要件を短い計画にまとめ、Markdown の設計書を書いてください。',
       es: 'Eres un asistente de planificación de software. Responde en español. Convierte los requisitos del usuario en un plan breve y luego en un documento de diseño en Markdown.',

@@ -17,7 +17,10 @@ export interface ChatOptions {
 export async function chatCommand(message: string, options: ChatOptions): Promise<void> {
   const base = options.url.replace(/\/+$/, '');
   const key = options.apiKey ?? process.env.SLUICE_API_KEY;
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(key ? { authorization: `Bearer ${key}` } : {}),
+  };
   const out = process.stdout;
   const err = process.stderr;
   try {
@@ -67,7 +70,9 @@ export async function chatCommand(message: string, options: ChatOptions): Promis
         case 'tool_call_end':
           err.write(
             `  ${event.data.status === 'completed' ? '✓' : '✗'} ${event.data.tool_name} ${
-              event.data.status === 'completed' ? JSON.stringify(event.data.result) : (event.data.error_message ?? event.data.status)
+              event.data.status === 'completed'
+                ? JSON.stringify(event.data.result)
+                : (event.data.error_message ?? event.data.status)
             } (${event.data.execution_time.toFixed(3)} s)\n`,
           );
           break;
@@ -79,7 +84,9 @@ export async function chatCommand(message: string, options: ChatOptions): Promis
           newline();
           const u = event.data.usage;
           status = event.data.status;
-          err.write(`— ${status} · ${u.input_tokens} in / ${u.output_tokens} out tokens · $${u.total_cost}\n`);
+          err.write(
+            `— ${status} · ${u.input_tokens} in / ${u.output_tokens} out tokens · $${u.total_cost}\n`,
+          );
           break;
         }
         default:

@@ -9,7 +9,10 @@ export interface CheckOptions {
 /** Exit 0 when the server at host:port answers /health with 200, else 1 with the reason. */
 export async function checkCommand(options: CheckOptions): Promise<void> {
   const config = await loadConfig({
-    flags: { ...(options.host ? { host: options.host } : {}), ...(options.port === undefined ? {} : { port: options.port }) },
+    flags: {
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    },
   }).catch((error: Error) => {
     process.stderr.write(`sluice check: ${error.message}\n`);
     process.exit(2);

@@ -26,8 +26,12 @@ export async function loadConfig(sources: ConfigSources = {}): Promise<SluiceCon
   const merged = deepMerge(deepMerge(fromFile, fromEnv(env)), sources.flags ?? {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration${filePath ? ` (file ${filePath})` : ''}:\n${lines.join('\n')}`);
+    const lines = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new ConfigError(
+      `invalid configuration${filePath ? ` (file ${filePath})` : ''}:\n${lines.join('\n')}`,
+    );
   }
   return parsed.data;
 }
@@ -45,7 +49,9 @@ async function readConfigFile(path: string): Promise<Layer> {
       ext === '.yaml' || ext === '.yml' ? (await import('yaml')).parse(raw) : JSON.parse(raw);
     return z.record(z.string(), z.unknown()).parse(value ?? {});
   } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid ${extname(path) || 'JSON'}: ${(error as Error).message}`);
+    throw new ConfigError(
+      `config file ${path} is not valid ${extname(path) || 'JSON'}: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../protocol/index.ts';
 
-const localized = z.object(Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<
-  (typeof LANGUAGES)[number],
-  z.ZodString
->);
+const localized = z.object(
+  Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<
+    (typeof LANGUAGES)[number],
+    z.ZodString
+  >,
+);
 
 /** An agent from the config file; the same shape the Agents API will accept. */
 export const agentConfigSchema = z.strictObject({
@@ -61,7 +63,9 @@ export const configSchema = z.strictObject({
   demo_pace: z.coerce.number().min(0).max(100_000).default(40),
   api_keys: z.array(apiKeySchema).default([]),
   agents: z.array(agentConfigSchema).default([]),
-  prices: z.record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).default({}),
+  prices: z
+    .record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))
+    .default({}),
   runs: z
     .strictObject({
       retention_ms: z.number().int().min(1000).default(600_000),
@@ -81,6 +85,10 @@ export const configSchema = z.strictObject({
       shutdown_grace_ms: 10_000,
       max_queued_frames: 10_000,
     }),
-  body_limit: z.number().int().min(1024).default(4 * 1024 * 1024),
+  body_limit: z
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
 });
 export type SluiceConfig = z.infer<typeof configSchema>;

@@ -19,7 +19,10 @@ export class KeyAuthenticator {
   private readonly keys: { key: Buffer; principal: Principal }[];
 
   constructor(keys: readonly ApiKeyConfig[]) {
-    this.keys = keys.map((k) => ({ key: Buffer.from(k.key), principal: { tenantId: k.tenant, userId: k.user ?? null } }));
+    this.keys = keys.map((k) => ({
+      key: Buffer.from(k.key),
+      principal: { tenantId: k.tenant, userId: k.user ?? null },
+    }));
   }
 
   get open(): boolean {

@@ -34,17 +34,28 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
     const mapped = toHttpError(error, bodyLimit);
     if (mapped.code === 'unsupported_media_type') {
       const type = request.headers['content-type'] ?? '';
-      return sendError(reply, request, new SluiceError('unsupported_media_type', { type: type.slice(0, 100) }));
+      return sendError(
+        reply,
+        request,
+        new SluiceError('unsupported_media_type', { type: type.slice(0, 100) }),
+      );
     }
     if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, request, mapped);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, request, new SluiceError('route_not_found', { method: request.method, url: request.url.split('?')[0] ?? '' })),
+    sendError(
+      reply,
+      request,
+      new SluiceError('route_not_found', { method: request.method, url: request.url.split('?')[0] ?? '' }),
+    ),
   );
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: SluiceError): FastifyReply {
   if (error.code === 'rate_limited') reply.header('retry-after', String(error.params.retry_after ?? 1));
-  return reply.status(error.status).type('application/json; charset=utf-8').send(error.toBody(requestLanguage(request)));
+  return reply
+    .status(error.status)
+    .type('application/json; charset=utf-8')
+    .send(error.toBody(requestLanguage(request)));
 }

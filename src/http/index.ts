@@ -1,3 +1,3 @@
 export { buildApp } from './app.ts';
 export type { AppContext } from './context.ts';
-export { createServer, type CreateServerOptions, type SluiceServer } from './server.ts';
+export { type CreateServerOptions, createServer, type SluiceServer } from './server.ts';

@@ -7,9 +7,14 @@ import { type Language, languageFromAcceptLanguage, normalizeLanguage } from '..
  */
 export function requestLanguage(request: FastifyRequest): Language {
   const body = request.body;
-  const fromBody = body && typeof body === 'object' ? normalizeLanguage((body as { language?: unknown }).language) : undefined;
+  const fromBody =
+    body && typeof body === 'object'
+      ? normalizeLanguage((body as { language?: unknown }).language)
+      : undefined;
   const query = request.query;
   const fromQuery =
-    query && typeof query === 'object' ? normalizeLanguage((query as { language?: unknown }).language) : undefined;
+    query && typeof query === 'object'
+      ? normalizeLanguage((query as { language?: unknown }).language)
+      : undefined;
   return fromBody ?? fromQuery ?? languageFromAcceptLanguage(request.headers['accept-language']) ?? 'en';
 }

@@ -4,11 +4,11 @@ import { AgentCatalog } from '../agent/index.ts';
 import { type EventBus, MemoryEventBus } from '../bus/index.ts';
 import { agentFromConfig, type SluiceConfig } from '../config/index.ts';
 import { DEFAULT_PRICES, mergePrices } from '../llm/index.ts';
-import { ProviderSet, RunManager, type Logger } from '../runs/index.ts';
+import { type Logger, ProviderSet, RunManager } from '../runs/index.ts';
 import { HeartbeatWheel } from '../sse/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { builtinTools, ToolRegistry } from '../tools/index.ts';
-import { buildApp, type BuildAppOptions } from './app.ts';
+import { type BuildAppOptions, buildApp } from './app.ts';
 import { KeyAuthenticator } from './auth.ts';
 import type { AppContext } from './context.ts';
 
@@ -29,7 +29,9 @@ export interface CreateServerOptions extends BuildAppOptions {
 
 const packageVersion = (() => {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -37,8 +39,16 @@ const packageVersion = (() => {
 })();
 
 /** The composition root: opens the store and bus, builds the run engine and the HTTP app. */
-export async function createServer(config: SluiceConfig, options: CreateServerOptions = {}): Promise<SluiceServer> {
-  const store = options.store ?? (await openStore({ dataDir: config.data_dir, ...(config.database_url ? { databaseUrl: config.database_url } : {}) }));
+export async function createServer(
+  config: SluiceConfig,
+  options: CreateServerOptions = {},
+): Promise<SluiceServer> {
+  const store =
+    options.store ??
+    (await openStore({
+      dataDir: config.data_dir,
+      ...(config.database_url ? { databaseUrl: config.database_url } : {}),
+    }));
   const bus = options.bus ?? new MemoryEventBus();
   const agents = new AgentCatalog(config.agents.map(agentFromConfig));
   const tools = new ToolRegistry();
@@ -103,7 +113,11 @@ export async function createServer(config: SluiceConfig, options: CreateServerOp
   // With an in-process bus no other instance can be running these: they died with their process.
   if (bus.kind === 'memory') {
     for (const run of await store.listUnfinishedRuns()) {
-      await store.updateRun(run.id, { status: 'interrupted', error_code: 'run_interrupted', ended_at: new Date().toISOString() });
+      await store.updateRun(run.id, {
+        status: 'interrupted',
+        error_code: 'run_interrupted',
+        ended_at: new Date().toISOString(),
+      });
     }
   }
 

@@ -9,7 +9,9 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
     path: issue.path.join('.'),
     message: issue.message,
   }));
-  const summary = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+  const summary = issues
+    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+    .join('; ');
   throw new SluiceError('validation_failed', { issues: summary }, { issues });
 }
 

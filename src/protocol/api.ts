@@ -22,7 +22,9 @@ export const updateSessionBody = z
     language: z.string().min(1).max(35).optional(),
     metadata: metadata.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of title, language, metadata' });
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'give at least one of title, language, metadata',
+  });
 export type UpdateSessionBody = z.infer<typeof updateSessionBody>;
 
 export const listSessionsQuery = z.strictObject({

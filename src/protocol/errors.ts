@@ -45,7 +45,7 @@ export const ERRORS = {
       zh: '不支持语言“{language}”；请使用 zh、en、ja、es、fr 之一。',
       ja: '言語「{language}」はサポートされていません。zh、en、ja、es、fr のいずれかを使ってください。',
       es: 'El idioma "{language}" no es compatible; use zh, en, ja, es o fr.',
-      fr: 'La langue « {language} » n\'est pas prise en charge ; utilisez zh, en, ja, es ou fr.',
+      fr: "La langue « {language} » n'est pas prise en charge ; utilisez zh, en, ja, es ou fr.",
     },
   },
   invalid_last_event_id: {
@@ -56,7 +56,7 @@ export const ERRORS = {
       zh: 'Last-Event-ID 必须是 0 到该运行最后一个事件（{last}）之间的整数；收到“{value}”。',
       ja: 'Last-Event-ID は 0 から実行の最後のイベント（{last}）までの整数でなければなりません。受信値:「{value}」。',
       es: 'Last-Event-ID debe ser un entero entre 0 y el último evento de la ejecución ({last}); se recibió "{value}".',
-      fr: 'Last-Event-ID doit être un entier entre 0 et le dernier événement de l\'exécution ({last}) ; reçu « {value} ».',
+      fr: "Last-Event-ID doit être un entier entre 0 et le dernier événement de l'exécution ({last}) ; reçu « {value} ».",
     },
   },
   unauthorized: {
@@ -305,7 +305,12 @@ export class SluiceError extends Error {
   readonly params: ErrorParams;
   readonly details: Record<string, unknown> | null;
 
-  constructor(code: ErrorCode, params: ErrorParams = {}, details: Record<string, unknown> | null = null, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    params: ErrorParams = {},
+    details: Record<string, unknown> | null = null,
+    options?: ErrorOptions,
+  ) {
     super(errorMessage(code, 'en', params), options);
     this.name = 'SluiceError';
     this.code = code;
@@ -322,6 +327,12 @@ export class SluiceError extends Error {
   }
 
   toBody(language: Language): ErrorBody {
-    return { error: { code: this.code, message: errorMessage(this.code, language, this.params), details: this.details } };
+    return {
+      error: {
+        code: this.code,
+        message: errorMessage(this.code, language, this.params),
+        details: this.details,
+      },
+    };
   }
 }

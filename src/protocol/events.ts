@@ -18,7 +18,12 @@ export type Usage = z.infer<typeof usageSchema>;
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
 
 export const toolCallSchema = z.object({
   id: z.string(),
@@ -27,7 +32,14 @@ export const toolCallSchema = z.object({
 });
 export type ToolCall = z.infer<typeof toolCallSchema>;
 
-export const finishReasonSchema = z.enum(['stop', 'length', 'tool_calls', 'content_filter', 'cancelled', 'error']);
+export const finishReasonSchema = z.enum([
+  'stop',
+  'length',
+  'tool_calls',
+  'content_filter',
+  'cancelled',
+  'error',
+]);
 export type FinishReason = z.infer<typeof finishReasonSchema>;
 
 const conversationStart = z.object({
@@ -162,4 +174,6 @@ export type CanonicalEventOf<T extends EventType> = Extract<CanonicalEvent, { ev
  * What the agent emits: an event before the run layer stamps it with seq, ids and time.
  * A discriminated union so `data` is checked against its `event_type` at compile time.
  */
-export type EventDraft = { [T in EventType]: { event_type: T; data: EventData<T>; metadata?: Record<string, unknown> } }[EventType];
+export type EventDraft = {
+  [T in EventType]: { event_type: T; data: EventData<T>; metadata?: Record<string, unknown> };
+}[EventType];

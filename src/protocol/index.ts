@@ -1,6 +1,6 @@
+export * from './api.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './ids.ts';
 export * from './languages.ts';
 export * from './texts.ts';
-export * from './api.ts';

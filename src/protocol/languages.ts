@@ -14,26 +14,66 @@ export function normalizeLanguage(value: unknown): Language | undefined {
   return isLanguage(base) ? base : undefined;
 }
 
+// Common function words of each Latin-script language. Words two languages share (la, de, que,
+// en, un, tu) sit in both lists so they cancel out between those two yet still outweigh English.
+// Words that are just as common in another of the three (a, no, me, on, son) sit in none.
+const LATIN_WORDS: Record<'en' | 'es' | 'fr', ReadonlySet<string>> = {
+  en: wordSet(
+    'the is are was were what how why who where when which you your i it this that of to and in for ' +
+      'with please can could would do does hello hi thanks write explain tell about an be have',
+  ),
+  es: wordSet(
+    'el la los las de del al que qué es está estás en y un una por para con cómo como cuál cuánto ' +
+      'cuántos cuánta dónde cuándo hola gracias lo mi tu hay sobre favor puedes escribe explica dime pero muy más',
+  ),
+  fr: wordSet(
+    'le la les de des du un une est et que qui quoi quel quelle quels en pour dans avec sur pas ne je tu il ' +
+      'elle nous vous bonjour merci combien comment pourquoi où font fait peux pouvez écris explique au aux ' +
+      'ce cette ça oui non très',
+  ),
+};
+// Letters one of Spanish or French uses and the other does not (é is shared, so it is no signal).
+const SPANISH_LETTERS = /[ñ¿¡áíóú]/g;
+const FRENCH_LETTERS = /[çœèêàùâîôûëï]/g;
+// French elision: c'est, l'heure, qu'il, j'ai, d'un. English contractions (don't, I'd, it's) put
+// the apostrophe after the word, so they do not match.
+const FRENCH_ELISION = /(?<!\p{L})(?:c|d|j|l|m|n|qu|s|t)['’](?=\p{L})/gu;
+const KANA = /[\u3040-\u30ff]/g;
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/g;
+const LATIN_WORD = /\p{Script=Latin}+/gu;
+
+function wordSet(words: string): ReadonlySet<string> {
+  return new Set(words.split(' '));
+}
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
+}
+
 /**
- * Guesses the language of a user's text. Scripts decide first (kana before Han, since Japanese
- * uses both); Latin-script languages are told apart by their accented letters and common words.
- * Returns undefined when the text gives no signal, so the caller can fall back further.
+ * Guesses the language of a user's text. Kana or Han characters decide when they outweigh the
+ * Latin words (a Chinese word is about 1.5 characters), so "用Python写排序" is Chinese and "What
+ * does 你好 mean?" is not; kana means Japanese, since Japanese also uses Han. Latin-script text
+ * scores one point per common function word, accented letter and (for French) elision; the
+ * language with the strictly highest score wins. Returns undefined when the text gives no clear
+ * signal, so the caller can fall back further.
  */
 export function detectLanguage(text: string): Language | undefined {
-  if (/[\u3040-\u30ff]/.test(text)) return 'ja';
-  if (/[\u4e00-\u9fff]/.test(text)) return 'zh';
-  const lower = ` ${text.toLowerCase()} `;
-  const score = (words: string[], letters: RegExp): number =>
-    words.reduce((n, w) => n + (lower.includes(` ${w} `) ? 1 : 0), 0) + (letters.test(lower) ? 2 : 0);
-  const es = score(['el', 'la', 'los', 'las', 'que', 'es', 'cuánto', 'qué', 'por', 'para', 'una', 'hola', 'cómo'], /[ñ¿¡]/);
-  const fr = score(['le', 'les', 'est', 'une', 'des', 'que', 'quelle', 'pour', 'bonjour', 'combien', 'je', 'vous'], /[çœèêàù]/);
-  const en = score(['the', 'is', 'what', 'a', 'an', 'of', 'to', 'and', 'please', 'how', 'hello', 'me', 'write'], /$^/);
-  const best = Math.max(es, fr, en);
-  if (best === 0) return undefined;
-  if (best === es && es > en && es > fr) return 'es';
-  if (best === fr && fr > en && fr > es) return 'fr';
-  if (best === en) return 'en';
-  return undefined;
+  const lower = text.toLowerCase();
+  const words = lower.match(LATIN_WORD) ?? [];
+  const kana = count(lower, KANA);
+  const han = count(lower, HAN);
+  if (kana + han > 0 && kana + han >= words.length * 1.5) return kana > 0 ? 'ja' : 'zh';
+
+  const scores = { en: 0, es: count(lower, SPANISH_LETTERS), fr: count(lower, FRENCH_LETTERS) };
+  scores.fr += count(lower, FRENCH_ELISION);
+  for (const word of words) {
+    for (const lang of ['en', 'es', 'fr'] as const) if (LATIN_WORDS[lang].has(word)) scores[lang] += 1;
+  }
+  const ranked = (Object.entries(scores) as ['en' | 'es' | 'fr', number][]).sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  if (!first || first[1] === 0 || (second && second[1] === first[1])) return undefined;
+  return first[0];
 }
 
 /** Picks the first supported language from an Accept-Language header, honouring q-values. */
@@ -43,8 +83,9 @@ export function languageFromAcceptLanguage(header: string | undefined): Language
     .split(',')
     .map((part) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = params.find((p) => p.trim().startsWith('q='));
-      return { tag, q: q ? Number(q.trim().slice(2)) : 1 };
+      // Parameter names are case-insensitive (RFC 9110), so `Q=0.5` is a weight too.
+      const q = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('q='));
+      return { tag, q: q ? Number(q.slice(2)) : 1 };
     })
     .filter((entry) => Number.isFinite(entry.q) && entry.q > 0)
     .sort((a, b) => b.q - a.q);

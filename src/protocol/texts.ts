@@ -109,7 +109,9 @@ export type TextKey = keyof typeof TEXTS;
 
 /** Fills `{name}` placeholders; unknown names stay visible rather than vanishing. */
 export function fillTemplate(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 export function text(key: TextKey, language: Language, params: Record<string, string | number> = {}): string {

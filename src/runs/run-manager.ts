@@ -248,12 +248,18 @@ export class RunManager {
         },
         prices: settings.prices,
       });
-      status = result.status === 'cancelled' && run.stopReason === 'interrupt' ? 'interrupted' : result.status;
+      status =
+        result.status === 'cancelled' && run.stopReason === 'interrupt' ? 'interrupted' : result.status;
       errorRecord = result.error;
     } catch (thrown) {
       // Failures before the agent started (store errors, cancelled while queued).
       const error = toSluiceError(thrown, signal);
-      status = error.code === 'run_cancelled' ? 'cancelled' : run.stopReason === 'interrupt' ? 'interrupted' : 'failed';
+      status =
+        error.code === 'run_cancelled'
+          ? 'cancelled'
+          : run.stopReason === 'interrupt'
+            ? 'interrupted'
+            : 'failed';
       if (status === 'failed') errorRecord = error;
     }
 
@@ -292,7 +298,10 @@ export class RunManager {
       executionTime: 0,
     };
     await this.persist(record, final, status, errorRecord, log);
-    await log.close(conversationEnd(final, status as AgentRunResult['status'] | 'interrupted'), settings.retentionMs);
+    await log.close(
+      conversationEnd(final, status as AgentRunResult['status'] | 'interrupted'),
+      settings.retentionMs,
+    );
   }
 
   /** Saves the run's messages, status and usage. Errors are logged; the stream still ends cleanly. */
@@ -354,8 +363,18 @@ function toChatHistory(messages: MessageRecord[]): ChatMessage[] {
   for (const m of messages) {
     if (m.role === 'user' || m.role === 'system') history.push({ role: m.role, content: m.content });
     else if (m.role === 'assistant')
-      history.push(m.tool_calls ? { role: 'assistant', content: m.content, tool_calls: m.tool_calls } : { role: 'assistant', content: m.content });
-    else if (m.tool_call_id) history.push({ role: 'tool', content: m.content, tool_call_id: m.tool_call_id, ...(m.name ? { name: m.name } : {}) });
+      history.push(
+        m.tool_calls
+          ? { role: 'assistant', content: m.content, tool_calls: m.tool_calls }
+          : { role: 'assistant', content: m.content },
+      );
+    else if (m.tool_call_id)
+      history.push({
+        role: 'tool',
+        content: m.content,
+        tool_call_id: m.tool_call_id,
+        ...(m.name ? { name: m.name } : {}),
+      });
   }
   return history;
 }

@@ -5,7 +5,8 @@ export interface SessionRecord {
   tenant_id: string;
   user_id: string | null;
   agent_id: string;
-  language: Language;
+  /** The session's chosen language; null means each run decides (request, text, Accept-Language). */
+  language: Language | null;
   title: string;
   metadata: Record<string, unknown>;
   created_at: string;
@@ -58,11 +59,25 @@ export type NewSession = Pick<SessionRecord, 'tenant_id' | 'agent_id' | 'languag
 export type NewMessage = Pick<MessageRecord, 'role' | 'content'> &
   Partial<Pick<MessageRecord, 'id' | 'run_id' | 'tool_calls' | 'tool_call_id' | 'name' | 'metadata'>>;
 
-export type NewRun = Pick<RunRecord, 'id' | 'session_id' | 'tenant_id' | 'agent_id' | 'language' | 'model' | 'input'> &
+export type NewRun = Pick<
+  RunRecord,
+  'id' | 'session_id' | 'tenant_id' | 'agent_id' | 'language' | 'model' | 'input'
+> &
   Partial<Pick<RunRecord, 'status' | 'input_message_id'>>;
 
 export type RunPatch = Partial<
-  Pick<RunRecord, 'status' | 'finish_reason' | 'error_code' | 'error_message' | 'usage' | 'last_seq' | 'started_at' | 'ended_at' | 'input_message_id'>
+  Pick<
+    RunRecord,
+    | 'status'
+    | 'finish_reason'
+    | 'error_code'
+    | 'error_message'
+    | 'usage'
+    | 'last_seq'
+    | 'started_at'
+    | 'ended_at'
+    | 'input_message_id'
+  >
 >;
 
 export interface UsageRecord {

@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { nativeFrame } from '../../dialects/index.ts';
-import { chooseLanguage, type Language, runEventsQuery, SluiceError, startRunBody } from '../../protocol/index.ts';
+import {
+  chooseLanguage,
+  type Language,
+  runEventsQuery,
+  SluiceError,
+  startRunBody,
+} from '../../protocol/index.ts';
 import type { RunRecord } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { streamRunLog } from '../run-stream.ts';
@@ -29,7 +35,9 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext): void {
       multitask: body.multitask,
     });
     if (!wantsEventStream(request)) return reply.status(202).send(run);
-    const heartbeatMs = body.heartbeat_interval ? body.heartbeat_interval * 1000 : ctx.config.runs.heartbeat_ms;
+    const heartbeatMs = body.heartbeat_interval
+      ? body.heartbeat_interval * 1000
+      : ctx.config.runs.heartbeat_ms;
     sendRunStream(ctx, request, reply, run, 0, heartbeatMs, language, () => {
       if (body.on_disconnect === 'cancel') void ctx.runs.cancel(run.id);
     });
@@ -47,7 +55,9 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext): void {
     const state = await ctx.bus.state(run.id);
     if (state.state === 'missing') throw new SluiceError('run_log_expired', { id: run.id });
     const after = parseAfter(request.headers['last-event-id'] ?? query.after, state.lastSeq);
-    const heartbeatMs = query.heartbeat_interval ? query.heartbeat_interval * 1000 : ctx.config.runs.heartbeat_ms;
+    const heartbeatMs = query.heartbeat_interval
+      ? query.heartbeat_interval * 1000
+      : ctx.config.runs.heartbeat_ms;
     sendRunStream(ctx, request, reply, run, after, heartbeatMs, run.language);
     return reply;
   });
@@ -55,7 +65,11 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/runs/:id/cancel', async (request, reply) => {
     const run = await findRun(ctx, request);
     if (run.status === 'queued' || run.status === 'running') await ctx.runs.cancel(run.id);
-    return reply.status(202).send({ id: run.id, status: run.status, cancel_requested: run.status === 'queued' || run.status === 'running' });
+    return reply.status(202).send({
+      id: run.id,
+      status: run.status,
+      cancel_requested: run.status === 'queued' || run.status === 'running',
+    });
   });
 }
 
@@ -77,7 +91,7 @@ function wantsEventStream(request: FastifyRequest): boolean {
  */
 function parseAfter(raw: string | string[] | undefined, lastSeq: number): number {
   if (raw === undefined) return 0;
-  const value = Array.isArray(raw) ? raw[0] ?? '' : raw;
+  const value = Array.isArray(raw) ? (raw[0] ?? '') : raw;
   const trimmed = value.trim();
   const after = /^\d{1,15}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isSafeInteger(after) || after > lastSeq) {

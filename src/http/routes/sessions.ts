@@ -31,7 +31,10 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/sessions', async (request) => {
     const query = parse(listSessionsQuery, request.query);
     const { tenantId } = ctx.auth.authenticate(request);
-    return ctx.store.listSessions(tenantId, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+    return ctx.store.listSessions(tenantId, {
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
   });
 
   app.get('/api/sessions/:id', async (request) => {

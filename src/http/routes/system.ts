@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SluiceError } from '../../protocol/index.ts';
-import type { AppContext } from '../context.ts';
 import { consolePage } from '../console-page.ts';
+import type { AppContext } from '../context.ts';
 
 interface Check {
   ok: boolean;
