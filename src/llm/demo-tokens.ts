@@ -1,0 +1,9 @@
+// Chinese and Japanese characters (with their punctuation and full-width forms) stream one or two
+// at a time; everything else streams a word at a time with its trailing whitespace.
+const TOKEN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]{1,2}\s*|[^\s\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]+\s*|\s+/gu;
+
+/** Splits text into stream tokens; joining them gives the text back exactly. */
+export function splitTokens(text: string): string[] {
+  return text.match(TOKEN) ?? [];
+}
