@@ -19,7 +19,6 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
     requestTimeout: 0,
     forceCloseConnections: false,
     return503OnClosing: true,
-    disableRequestLogging: ctx.config.mode === 'prod',
   });
   registerErrorHandling(app, ctx.config.body_limit);
   // Bodies are JSON only; anything else is a 415 from the error table, not a Fastify default.
