@@ -190,7 +190,8 @@ class AgentTurn {
     try {
       const stream = provider.stream({
         model,
-        messages: conversation,
+        // A snapshot: the conversation grows after this step, and a provider may hold on to it.
+        messages: [...conversation],
         tools: offered,
         language,
         signal,
