@@ -171,4 +171,38 @@ describe('native stream: POST /api/sessions/{id}/runs', () => {
       await slow.close();
     }
   });
+  test('the next message may go out the moment conversation_end arrives', async () => {
+    const session = await createSession(t.url);
+    for (let i = 0; i < 10; i++) {
+      const stream = await readStream(`${t.url}/api/sessions/${session}/runs`, {
+        body: { message: `what is ${i}+1?` },
+      });
+      assert.equal(stream.status, 200, `run ${i}`);
+      assert.equal(stream.events.at(-1)?.event_type, 'conversation_end');
+    }
+    const { body } = await json<{ messages: unknown[] }>(`${t.url}/api/sessions/${session}`);
+    assert.equal(body.messages.length, 40);
+  });
+
+  test('a queued run that is cancelled ends at once, without waiting for its turn', async () => {
+    const slow = await startTestServer({ demo_pace: 50 });
+    try {
+      const session = await createSession(slow.url);
+      const first = await json<{ id: string }>(`${slow.url}/api/sessions/${session}/runs`, {
+        body: { message: 'write a long detailed text about deserts' },
+      });
+      const queued = await json<{ id: string }>(`${slow.url}/api/sessions/${session}/runs`, {
+        body: { message: 'what is 1+1?', multitask: 'enqueue' },
+      });
+      await json(`${slow.url}/api/runs/${queued.body.id}/cancel`, { method: 'POST' });
+      const stream = await readStream(`${slow.url}/api/runs/${queued.body.id}/events`);
+      const last = stream.events.at(-1);
+      assert.ok(last?.event_type === 'conversation_end' && last.data.status === 'cancelled');
+      const { body: firstRun } = await json<{ status: string }>(`${slow.url}/api/runs/${first.body.id}`);
+      assert.equal(firstRun.status, 'running', 'the first run is still going');
+      await json(`${slow.url}/api/runs/${first.body.id}/cancel`, { method: 'POST' });
+    } finally {
+      await slow.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventBus, LogEntry } from '../bus/index.ts';
 import { type Language, SluiceError } from '../protocol/index.ts';
-import { encodeFrame, type HeartbeatWheel, SSE_HEADERS } from '../sse/index.ts';
+import { encodeFrame, HEARTBEAT_FRAME, type HeartbeatWheel, SSE_HEADERS } from '../sse/index.ts';
 
 export interface RunStreamOptions {
   bus: EventBus;
@@ -43,7 +43,7 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): vo
   let unsubscribe: (() => void) | undefined;
   let overflowed = false;
 
-  const heartbeat = options.wheel.add(() => write(': heartbeat\n\n', 0), options.heartbeatMs);
+  const heartbeat = options.wheel.add(() => write(HEARTBEAT_FRAME, 0), options.heartbeatMs);
 
   const cleanup = () => {
     heartbeat.stop();

@@ -97,9 +97,12 @@ export class RunManager {
       }),
     };
     this.latestBySession.set(session.id, run);
+    const freeSession = () => {
+      if (this.latestBySession.get(session.id) === run) this.latestBySession.delete(session.id);
+    };
     const release = () => {
       this.active.delete(runId);
-      if (this.latestBySession.get(session.id) === run) this.latestBySession.delete(session.id);
+      freeSession();
       finish();
     };
 
@@ -149,7 +152,7 @@ export class RunManager {
       });
     }
 
-    void this.execute({ run, record, log, previous, request, provider, model })
+    void this.execute({ run, record, log, previous, request, provider, model, freeSession })
       .catch((error: unknown) => this.deps.log.error({ err: error, runId }, 'run failed outside the agent'))
       .finally(() => {
         unsubscribeCancel();
@@ -208,8 +211,10 @@ export class RunManager {
     request: StartRunRequest;
     provider: ReturnType<ProviderSet['resolve']>['provider'];
     model: string;
+    /** Frees the session for its next run; called before conversation_end goes out. */
+    freeSession: () => void;
   }): Promise<void> {
-    const { run, record, log, previous, request, provider, model } = args;
+    const { run, record, log, previous, request, provider, model, freeSession } = args;
     const { store, agents, tools, settings } = this.deps;
     const signal = run.controller.signal;
     let result: AgentRunResult | undefined;
@@ -218,7 +223,8 @@ export class RunManager {
 
     try {
       if (previous) {
-        await previous.finished;
+        // A queued run that is cancelled ends at once instead of waiting for its turn.
+        await Promise.race([previous.finished, aborted(signal)]);
         if (!signal.aborted) await store.updateRun(record.id, { status: 'running' });
       }
       if (signal.aborted) throw signal.reason;
@@ -298,6 +304,8 @@ export class RunManager {
       executionTime: 0,
     };
     await this.persist(record, final, status, errorRecord, log);
+    // Free the session first: a client that sees conversation_end may send the next message at once.
+    freeSession();
     await log.close(
       conversationEnd(final, status as AgentRunResult['status'] | 'interrupted'),
       settings.retentionMs,
@@ -355,6 +363,11 @@ export class RunManager {
       this.deps.log.error({ err: thrown, runId: record.id }, 'persisting the run failed');
     }
   }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** Stored messages back into the model's conversation format. */
