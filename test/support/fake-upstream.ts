@@ -26,7 +26,8 @@ export interface FakeUsage {
 export type StreamFault =
   /**
    * The socket is destroyed: the client sees the connection reset mid-body. Give the scenario a
-   * `delayMs`: a fetch client drops body data that arrives in the same read as the close.
+   * `delayMs`: fetch (undici) discards body data its reader has not taken yet when the connection
+   * breaks, so without a pause the client may see the reset and none of the frames before it.
    */
   | { kind: 'reset'; afterChunks: number }
   /** A frame whose data is cut-off JSON, then the response ends. */
@@ -45,7 +46,7 @@ export interface StreamScenario {
   interleaveToolCalls?: boolean;
   /** Default `tool_calls` when toolCalls is non-empty, else `stop`; null sends no finish chunk. */
   finishReason?: string | null;
-  /** Default {prompt_tokens: 12, completion_tokens: <data frames>}; `none` never reports usage. */
+  /** Default {prompt_tokens: 12, completion_tokens: one per text or tool-call chunk}; `none` never reports usage. */
   usage?: FakeUsage | 'none';
   /**
    * Where usage goes when the request asked `stream_options.include_usage`: a separate chunk with
@@ -80,7 +81,8 @@ export interface FakeRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
-  /** Parsed JSON body (undefined for GET or an unparseable body). */
+  /** The parsed JSON object body; `{}` for GET or a body that is not a JSON object. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the client sent, field by field.
   body: any;
   /** Settles when the response ends; `client-closed` proves a cancel reached the upstream. */
   outcome: Promise<ResponseOutcome>;
@@ -110,8 +112,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     requests.push(record);
     readBody(req)
       .then((raw) => {
-        record.body = parseJson(raw);
-        return route(req, res, record.body, queue);
+        const parsed = parseJson(raw);
+        if (isObject(parsed)) record.body = parsed;
+        return route(req, res, parsed, queue);
       })
       .catch(() => res.destroy());
   });
@@ -139,7 +142,7 @@ function track(req: IncomingMessage, res: ServerResponse): FakeRequest {
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     headers: req.headers,
-    body: undefined,
+    body: {},
     outcome: new Promise((r) => {
       resolve = r;
     }),
@@ -156,7 +159,12 @@ function track(req: IncomingMessage, res: ServerResponse): FakeRequest {
   return record;
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, body: any, queue: Scenario[]): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  queue: Scenario[],
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/v1/models') {
     const data = FAKE_MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' }));
@@ -165,7 +173,7 @@ async function route(req: IncomingMessage, res: ServerResponse, body: any, queue
   if (req.method !== 'POST' || path !== '/v1/chat/completions') {
     return sendError(res, 404, `No route ${req.method} ${path}`, 'invalid_request_error');
   }
-  if (body === undefined || typeof body !== 'object' || body === null) {
+  if (!isObject(body)) {
     return sendError(res, 400, 'The request body is not valid JSON.', 'invalid_request_error');
   }
   if (body.stream !== true) {
@@ -181,12 +189,9 @@ async function route(req: IncomingMessage, res: ServerResponse, body: any, queue
       scenario.headers,
     );
   }
-  return streamScenario(
-    res,
-    scenario,
-    body.model ?? 'gpt-4o-mini',
-    body.stream_options?.include_usage === true,
-  );
+  const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
+  const includeUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
+  return streamScenario(res, scenario, model, includeUsage);
 }
 
 /** Builds the chunk objects of a scenario, exactly as OpenAI orders them. */
@@ -338,7 +343,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-function parseJson(raw: string): any {
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(raw: string): unknown {
   if (raw === '') return undefined;
   try {
     return JSON.parse(raw);
