@@ -1,1 +1,2 @@
-export { nativeFrame } from './native.ts';
+export type { DialectStream } from './dialect.ts';
+export { nativeDialect, nativeFrame } from './native.ts';

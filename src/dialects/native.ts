@@ -1,11 +1,12 @@
 import type { LogEntry } from '../bus/index.ts';
-import { encodeDataFrame } from '../sse/index.ts';
+import { encodeDataFrame, encodeFrame } from '../sse/index.ts';
+import type { DialectStream } from './dialect.ts';
 
 const frames = new WeakMap<LogEntry, string>();
 
 /**
- * The native dialect: each canonical event as `id: seq`, `event: event_type`, `data: json`.
- * Encoded once per entry and shared by every subscriber of the run.
+ * The native dialect's frame for an event: `id: seq`, `event: event_type`, `data: json`. Encoded
+ * once per entry and shared by every subscriber of the run.
  */
 export function nativeFrame(entry: LogEntry): string {
   let frame = frames.get(entry);
@@ -14,4 +15,9 @@ export function nativeFrame(entry: LogEntry): string {
     frames.set(entry, frame);
   }
   return frame;
+}
+
+/** The native stream: `retry:` once, then every canonical event as it is. */
+export function nativeDialect(retryMs = 3000): DialectStream {
+  return { open: () => encodeFrame({ retry: retryMs }), encode: nativeFrame };
 }

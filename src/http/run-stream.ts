@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { EventBus, LogEntry } from '../bus/index.ts';
+import type { EventBus } from '../bus/index.ts';
+import type { DialectStream } from '../dialects/index.ts';
 import { type Language, SluiceError } from '../protocol/index.ts';
 import { encodeFrame, HEARTBEAT_FRAME, type HeartbeatWheel, SSE_HEADERS } from '../sse/index.ts';
 
@@ -8,8 +9,8 @@ export interface RunStreamOptions {
   runId: string;
   /** Deliver entries with seq greater than this. */
   after: number;
-  /** Turns a log entry into the dialect's frame(s); undefined skips the entry. */
-  encode: (entry: LogEntry) => string | undefined;
+  /** The wire dialect this response speaks. */
+  dialect: DialectStream;
   wheel: HeartbeatWheel;
   heartbeatMs: number;
   /** Frames queued while the socket is full; past this the client is told to resume and closed. */
@@ -17,8 +18,6 @@ export interface RunStreamOptions {
   language: Language;
   /** Extra response headers (CORS and the like: a hijacked reply skips Fastify's hooks). */
   headers?: Record<string, string>;
-  /** Reconnection delay sent once as `retry:`. */
-  retryMs?: number;
   /** Called when the client goes away before the log ended. */
   onClientGone?: () => void;
 }
@@ -43,7 +42,11 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): vo
   let unsubscribe: (() => void) | undefined;
   let overflowed = false;
 
-  const heartbeat = options.wheel.add(() => write(HEARTBEAT_FRAME, 0), options.heartbeatMs);
+  const { dialect } = options;
+  const heartbeatFrame = dialect.heartbeat
+    ? () => dialect.heartbeat?.() ?? HEARTBEAT_FRAME
+    : () => HEARTBEAT_FRAME;
+  const heartbeat = options.wheel.add(() => write(heartbeatFrame(), 0), options.heartbeatMs);
 
   const cleanup = () => {
     heartbeat.stop();
@@ -51,8 +54,14 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): vo
     unsubscribe = undefined;
   };
 
+  let epilogueWritten = false;
   const finish = () => {
     if (closed) return;
+    if (!epilogueWritten && !overflowed) {
+      epilogueWritten = true;
+      const epilogue = dialect.close?.();
+      if (epilogue) write(epilogue, 0);
+    }
     if (queue) {
       endPending = true;
       return;
@@ -125,11 +134,12 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): vo
     options.onClientGone?.();
   });
 
-  write(encodeFrame({ retry: options.retryMs ?? 3000 }), 0);
+  const prologue = dialect.open?.();
+  if (prologue) write(prologue, 0);
   const stop = options.bus.subscribe(options.runId, options.after, {
     onEntry(entry) {
-      const frame = options.encode(entry);
-      if (frame !== undefined) write(frame, entry.seq);
+      const frame = dialect.encode(entry);
+      if (frame) write(frame, entry.seq);
     },
     onEnd: finish,
   });

@@ -41,6 +41,12 @@ export interface StartRunRequest {
   message: string;
   language: Language;
   multitask?: Multitask;
+  /**
+   * The conversation so far, when the client holds it (GTPlanner's `dialogue_history`, OpenAI's
+   * `messages`): used instead of the session's stored messages. The run's own messages are still
+   * stored in the session.
+   */
+  history?: ChatMessage[];
 }
 
 /** Why a run's AbortController fired: a user's cancel, or this instance going away. */
@@ -228,7 +234,7 @@ export class RunManager {
         if (!signal.aborted) await store.updateRun(record.id, { status: 'running' });
       }
       if (signal.aborted) throw signal.reason;
-      const history = toChatHistory(await store.listMessages(request.session.id));
+      const history = request.history ?? toChatHistory(await store.listMessages(request.session.id));
       const [userMessage] = await store.appendMessages(request.session.id, [
         { id: newId(), run_id: record.id, role: 'user', content: request.message },
       ]);

@@ -1,15 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { nativeFrame } from '../../dialects/index.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { nativeDialect } from '../../dialects/index.ts';
 import {
   chooseLanguage,
-  type Language,
   runEventsQuery,
   SluiceError,
   startRunBody,
 } from '../../protocol/index.ts';
 import type { RunRecord } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
-import { streamRunLog } from '../run-stream.ts';
+import { sendRunStream } from '../send-run-stream.ts';
 import { parse, requestedLanguage, resourceId } from '../validate.ts';
 
 /** Runs API: start (SSE or 202), get, join/resume the event stream, cancel. */
@@ -38,8 +37,15 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext): void {
     const heartbeatMs = body.heartbeat_interval
       ? body.heartbeat_interval * 1000
       : ctx.config.runs.heartbeat_ms;
-    sendRunStream(ctx, request, reply, run, 0, heartbeatMs, language, () => {
-      if (body.on_disconnect === 'cancel') void ctx.runs.cancel(run.id);
+    sendRunStream(ctx, request, reply, {
+      run,
+      after: 0,
+      heartbeatMs,
+      language,
+      dialect: nativeDialect(),
+      onClientGone: () => {
+        if (body.on_disconnect === 'cancel') void ctx.runs.cancel(run.id);
+      },
     });
     return reply;
   });
@@ -58,7 +64,13 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext): void {
     const heartbeatMs = query.heartbeat_interval
       ? query.heartbeat_interval * 1000
       : ctx.config.runs.heartbeat_ms;
-    sendRunStream(ctx, request, reply, run, after, heartbeatMs, run.language);
+    sendRunStream(ctx, request, reply, {
+      run,
+      after,
+      heartbeatMs,
+      language: run.language,
+      dialect: nativeDialect(),
+    });
     return reply;
   });
 
@@ -98,39 +110,4 @@ function parseAfter(raw: string | string[] | undefined, lastSeq: number): number
     throw new SluiceError('invalid_last_event_id', { value: value.slice(0, 32), last: lastSeq });
   }
   return after;
-}
-
-function sendRunStream(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  run: RunRecord,
-  after: number,
-  heartbeatMs: number,
-  language: Language,
-  onClientGone?: () => void,
-): void {
-  reply.hijack();
-  ctx.streams.open++;
-  reply.raw.once('close', () => {
-    ctx.streams.open--;
-  });
-  const origin = reply.getHeader('access-control-allow-origin');
-  streamRunLog(reply.raw, {
-    bus: ctx.bus,
-    runId: run.id,
-    after,
-    encode: nativeFrame,
-    wheel: ctx.wheel,
-    heartbeatMs,
-    maxQueuedFrames: ctx.config.runs.max_queued_frames,
-    language,
-    headers: {
-      'x-sluice-run-id': run.id,
-      'x-sluice-session-id': run.session_id,
-      ...(typeof origin === 'string' ? { 'access-control-allow-origin': origin } : {}),
-    },
-    ...(onClientGone ? { onClientGone } : {}),
-  });
-  request.log.debug({ runId: run.id, after }, 'stream opened');
 }
