@@ -1,11 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { nativeDialect } from '../../dialects/index.ts';
-import {
-  chooseLanguage,
-  runEventsQuery,
-  SluiceError,
-  startRunBody,
-} from '../../protocol/index.ts';
+import { chooseLanguage, runEventsQuery, SluiceError, startRunBody } from '../../protocol/index.ts';
 import type { RunRecord } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
 import { sendRunStream } from '../send-run-stream.ts';
