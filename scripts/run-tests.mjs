@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/ and test/ with node's test runner through tsx.
+// Runs every *.test.ts under src/, test/ and bench/ with node's test runner through tsx.
 // Node 20's `--test` takes no globs, so the files are found here. Arguments filter by path
 // substring: `npm test -- src/sse` runs only the tests whose path contains "src/sse".
 import { spawn } from 'node:child_process';
@@ -16,7 +16,7 @@ function findTests(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = ['src', 'test']
+const files = ['src', 'test', 'bench']
   .filter((dir) => existsSync(dir))
   .flatMap((dir) => findTests(dir))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))

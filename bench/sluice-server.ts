@@ -1,0 +1,37 @@
+/**
+ * A Sluice server for the benchmark, in its own process: the demo model at pace 0 (no timers),
+ * PGlite in memory, the in-process bus, logs silent, on 127.0.0.1 port 0. Reports its URL to the
+ * orchestrator over IPC, then follows the commands of serveCommands.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema } from '../src/config/index.ts';
+import { createServer } from '../src/http/index.ts';
+import { reply, serveCommands } from './server-child.ts';
+import { BENCH_RETENTION_MS } from './sluice-settings.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+try {
+  const config = configSchema.parse({
+    host: '127.0.0.1',
+    port: 0,
+    log_level: 'silent',
+    data_dir: 'memory://',
+    documents_dir: join(scratch, 'documents'),
+    demo_pace: 0,
+    runs: { retention_ms: BENCH_RETENTION_MS },
+  });
+  const server = await createServer(config);
+  serveCommands({
+    close: async () => {
+      await server.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  });
+  reply({ type: 'ready', url: await server.listen() });
+} catch (error) {
+  rmSync(scratch, { recursive: true, force: true });
+  reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+}
