@@ -16,7 +16,6 @@ export function sessionRoutes(app: FastifyInstance, ctx: AppContext): void {
     const agent = ctx.agents.require(body.agent_id ?? 'assistant');
     const explicit = requestedLanguage(body.language);
     const { tenantId, userId } = ctx.auth.authenticate(request);
-    await ctx.store.ensureTenant(tenantId);
     const session = await ctx.store.createSession({
       tenant_id: tenantId,
       user_id: userId,
