@@ -44,6 +44,8 @@ export interface AgentMessage {
   id: string;
   message: ChatMessage;
   metadata: Record<string, unknown>;
+  /** When the message was complete, UTC ISO 8601. */
+  timestamp: string;
 }
 
 export interface ToolResultRecord {
@@ -131,7 +133,7 @@ class AgentTurn {
 
   private async loop(conversation: ChatMessage[]): Promise<void> {
     const { agent, limits, language, sink, tools, signal } = this.input;
-    const allowed = agent.tools.filter((name) => tools.has(name));
+    const allowed = tools.allowed(agent.tools);
     for (let step = 1; step <= limits.maxSteps; step++) {
       if (signal.aborted) throw new SluiceError('run_cancelled');
       sink.emit({
@@ -294,6 +296,7 @@ class AgentTurn {
       id,
       message,
       metadata: { finish_reason: finishReason, usage, model: this.input.model },
+      timestamp: new Date().toISOString(),
     });
   }
 
@@ -334,6 +337,16 @@ class AgentTurn {
                   : Math.min(1, Math.max(0, fraction)),
             },
           }),
+        emitDocument: (document) =>
+          sink.emit({
+            event_type: 'design_document_generated',
+            data: {
+              filename: document.filename,
+              content: document.content,
+              document_id: document.documentId,
+              format: document.format,
+            },
+          }),
       },
       { timeoutMs: tool?.timeoutMs ?? limits.toolTimeoutMs },
     );
@@ -369,6 +382,7 @@ class AgentTurn {
       id: newId(),
       message: { ...message, content: full },
       metadata: { status: outcome.status, execution_time: outcome.executionTime },
+      timestamp: new Date().toISOString(),
     });
     return message;
   }

@@ -208,6 +208,41 @@ export function runEventBusSuite(
         assert.equal(calls, 2);
       });
     });
+
+    test('a lease has one holder: acquire, renew and release work only for it', async () => {
+      await withBus(async (bus) => {
+        const run = newId();
+        assert.equal(await bus.leaseHolder(run), undefined);
+        assert.equal(await bus.renewLease(run, 'a', keepMs), false, 'nothing to renew yet');
+        assert.equal(await bus.acquireLease(run, 'a', keepMs), true);
+        assert.equal(await bus.leaseHolder(run), 'a');
+        assert.equal(await bus.acquireLease(run, 'b', keepMs), false);
+        assert.equal(await bus.acquireLease(run, 'a', keepMs), false, 'acquire is not renew');
+        assert.equal(await bus.renewLease(run, 'b', keepMs), false);
+        assert.equal(await bus.renewLease(run, 'a', keepMs), true);
+        await bus.releaseLease(run, 'b');
+        assert.equal(await bus.leaseHolder(run), 'a', 'only the holder releases');
+        await bus.releaseLease(run, 'a');
+        assert.equal(await bus.leaseHolder(run), undefined);
+        assert.equal(await bus.acquireLease(run, 'b', keepMs), true);
+        assert.equal(await bus.leaseHolder(run), 'b');
+        assert.equal(await bus.leaseHolder(newId()), undefined, 'leases are per run');
+      });
+    });
+
+    test('a lease nobody renews expires: its holder cannot renew it and another can take it', async () => {
+      await withBus(async (bus) => {
+        const run = newId();
+        const renewed = newId();
+        assert.equal(await bus.acquireLease(run, 'a', retentionMs), true);
+        assert.equal(await bus.acquireLease(renewed, 'a', retentionMs), true);
+        await waitFor(async () => (await bus.leaseHolder(run)) === undefined, 'the lease to expire');
+        assert.equal(await bus.renewLease(run, 'a', keepMs), false);
+        assert.equal(await bus.acquireLease(run, 'b', keepMs), true);
+        assert.equal(await bus.leaseHolder(run), 'b');
+        assert.equal(await bus.acquireLease(renewed, 'b', keepMs), true, 'the second lease expired too');
+      });
+    });
   });
 }
 

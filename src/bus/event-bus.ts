@@ -51,5 +51,19 @@ export interface EventBus {
   /** Registers the running instance's handler for cancel requests. */
   onCancel(runId: string, handler: () => void): Unsubscribe;
 
+  /**
+   * Run leases: the instance running a run holds its lease and renews it well within `ttlMs`; a
+   * lease nobody renews expires, which tells the other instances that the run's instance died.
+   * `holder` is an opaque instance id.
+   */
+  /** Takes the lease when nobody holds it; true when `holder` now holds it. */
+  acquireLease(runId: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Extends the lease by `ttlMs` if `holder` still holds it; false once it expired or was taken. */
+  renewLease(runId: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it; does nothing otherwise. */
+  releaseLease(runId: string, holder: string): Promise<void>;
+  /** The lease's holder, or undefined when nobody holds it (never taken, released or expired). */
+  leaseHolder(runId: string): Promise<string | undefined>;
+
   close(): Promise<void>;
 }

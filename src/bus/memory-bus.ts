@@ -1,4 +1,5 @@
 import type { EventBus, LogEntry, LogState, LogSubscriber, Unsubscribe } from './event-bus.ts';
+import { MemoryLeases } from './memory-leases.ts';
 
 export interface MemoryEventBusOptions {
   /** How long a cancel waits for its run's handler to register (see `requestCancel`). Default 60 s. */
@@ -46,7 +47,7 @@ function unref(timer: ReturnType<typeof setTimeout>): void {
  * - `end` on a missing log records an empty ended log. Ending again restarts the retention period.
  * - A throwing subscriber is reported to `onError` and stays subscribed (skipping would leave it a
  *   gap); the others are unaffected.
- * - `close()` ends every subscriber, drops every log and cancel handler, and clears every timer.
+ * - `close()` ends every subscriber, drops every log, lease and cancel handler, and clears every timer.
  */
 export class MemoryEventBus implements EventBus {
   readonly kind = 'memory' as const;
@@ -55,6 +56,7 @@ export class MemoryEventBus implements EventBus {
   private readonly pendingCancels = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly pendingCancelMs: number;
   private readonly onError: (error: unknown) => void;
+  private readonly leases = new MemoryLeases();
 
   constructor(options: MemoryEventBusOptions = {}) {
     this.pendingCancelMs = options.pendingCancelMs ?? 60_000;
@@ -172,7 +174,25 @@ export class MemoryEventBus implements EventBus {
     };
   }
 
+  acquireLease(runId: string, holder: string, ttlMs: number): Promise<boolean> {
+    return Promise.resolve(this.leases.acquire(runId, holder, ttlMs));
+  }
+
+  renewLease(runId: string, holder: string, ttlMs: number): Promise<boolean> {
+    return Promise.resolve(this.leases.renew(runId, holder, ttlMs));
+  }
+
+  releaseLease(runId: string, holder: string): Promise<void> {
+    this.leases.release(runId, holder);
+    return RESOLVED;
+  }
+
+  leaseHolder(runId: string): Promise<string | undefined> {
+    return Promise.resolve(this.leases.holder(runId));
+  }
+
   close(): Promise<void> {
+    this.leases.clear();
     for (const log of this.logs.values()) {
       if (log.dropTimer !== undefined) clearTimeout(log.dropTimer);
       log.ended = true;

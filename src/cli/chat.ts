@@ -1,5 +1,4 @@
-import { type CanonicalEvent, canonicalEventSchema } from '../protocol/index.ts';
-import { decodeSseStream } from '../sse/index.ts';
+import { SluiceClient } from '../client/index.ts';
 
 export interface ChatOptions {
   url: string;
@@ -12,39 +11,29 @@ export interface ChatOptions {
 
 /**
  * Streams one run to the terminal: the answer as it is written, tool calls on their own lines as
- * they start and end. Exits 0 when the run completed, 1 otherwise.
+ * they start and end. Exits 0 when the run completed, 1 otherwise. Speaks through the client SDK,
+ * so a dropped connection is resumed without a gap or a repeat.
  */
 export async function chatCommand(message: string, options: ChatOptions): Promise<void> {
-  const base = options.url.replace(/\/+$/, '');
   const key = options.apiKey ?? process.env.SLUICE_API_KEY;
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    ...(key ? { authorization: `Bearer ${key}` } : {}),
-  };
+  const client = new SluiceClient({ baseUrl: options.url, ...(key ? { apiKey: key } : {}) });
   const out = process.stdout;
   const err = process.stderr;
   try {
     let sessionId = options.session;
     if (!sessionId) {
-      const created = await request(`${base}/api/sessions`, headers, { agent_id: options.agent });
-      sessionId = (created as { id: string }).id;
+      sessionId = (await client.createSession({ agent_id: options.agent })).id;
       err.write(`session ${sessionId}\n`);
     }
-    const response = await fetch(`${base}/api/sessions/${sessionId}/runs`, {
-      method: 'POST',
-      headers: { ...headers, accept: 'text/event-stream' },
-      body: JSON.stringify({ message, ...(options.language ? { language: options.language } : {}) }),
+    const stream = await client.startRun(sessionId, {
+      message,
+      ...(options.language ? { language: options.language } : {}),
     });
-    if (!response.ok || !response.body) throw new Error(await errorText(response));
     let status = 'unknown';
     let midLine = false;
-    for await (const frame of decodeSseStream(response.body)) {
-      if (!frame.data) continue;
-      const parsed = canonicalEventSchema.safeParse(JSON.parse(frame.data));
-      if (!parsed.success) continue;
-      const event: CanonicalEvent = parsed.data;
+    for await (const event of stream) {
       if (options.events) {
-        out.write(`${frame.data}\n`);
+        out.write(`${JSON.stringify(event)}\n`);
         if (event.event_type === 'conversation_end') status = event.data.status;
         continue;
       }
@@ -98,19 +87,4 @@ export async function chatCommand(message: string, options: ChatOptions): Promis
     err.write(`sluice chat: ${(error as Error).message}\n`);
     process.exit(1);
   }
-}
-
-async function request(url: string, headers: Record<string, string>, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(await errorText(response));
-  return response.json();
-}
-
-async function errorText(response: Response): Promise<string> {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (body.error) return `${response.status} ${body.error.code}: ${body.error.message}`;
-  } catch {}
-  return `${response.status} ${text.slice(0, 200)}`;
 }

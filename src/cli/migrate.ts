@@ -7,6 +7,7 @@ export async function migrateCommand(options: { config?: string }): Promise<void
   const store = await openStore({
     dataDir: config.data_dir,
     ...(config.database_url ? { databaseUrl: config.database_url } : {}),
+    ...(config.database_schema ? { schema: config.database_schema } : {}),
   });
   await store.close();
   process.stdout.write(`migrations applied (${store.kind})\n`);

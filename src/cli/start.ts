@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type SluiceConfig } from '../config/index.ts';
 import { createServer } from '../http/index.ts';
+import { runPrimary } from './cluster.ts';
 
 export interface StartOptions {
   mode?: string;
@@ -30,6 +32,10 @@ export async function startCommand(options: StartOptions): Promise<void> {
   } catch (error) {
     fail(error);
   }
+  if (config.workers > 1 && cluster.isPrimary) {
+    await runPrimary(config).catch(fail);
+    return;
+  }
 
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
@@ -54,6 +60,8 @@ export async function startCommand(options: StartOptions): Promise<void> {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
+      // A worker gets Ctrl-C from the terminal and SIGTERM from the primary: the primary escalates.
+      if (cluster.isWorker) return;
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
@@ -79,10 +87,16 @@ function preflight(config: SluiceConfig): void {
     );
   }
   if (config.workers > 1) {
-    throw new ConfigError(
-      `--workers ${config.workers}: several processes need a shared store and bus (DATABASE_URL and REDIS_URL); ` +
-        'multi-process serving is not available in this version yet, run one process per host',
-    );
+    const missing = [
+      ...(config.database_url ? [] : ['DATABASE_URL (PostgreSQL)']),
+      ...(config.redis_url ? [] : ['REDIS_URL (Redis)']),
+    ];
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `--workers ${config.workers} runs ${config.workers} processes that share sessions, runs and streams: ` +
+          `set ${missing.join(' and ')}`,
+      );
+    }
   }
 }
 

@@ -88,6 +88,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Layer {
   set('demo_pace', env.SLUICE_DEMO_PACE);
   set('database_url', env.DATABASE_URL);
   set('redis_url', env.REDIS_URL);
+  set('database_schema', env.DATABASE_SCHEMA);
+  if (env.REDIS_PREFIX) layer.redis = { prefix: env.REDIS_PREFIX };
   set('mcp_url', env.MCP_URL);
   if (env.SLUICE_API_KEYS) layer.api_keys = parseApiKeys(env.SLUICE_API_KEYS);
   const openai: Layer = {};

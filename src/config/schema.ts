@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../protocol/index.ts';
+import { mcpServersSchema } from './mcp-servers.ts';
 
 const localized = z.object(
   Object.fromEntries(LANGUAGES.map((l) => [l, z.string().min(1)])) as Record<
@@ -49,7 +50,40 @@ export const configSchema = z.strictObject({
   documents_dir: z.string().min(1).default('./data/documents'),
   database_url: z.string().url().optional(),
   redis_url: z.string().url().optional(),
+  /** PostgreSQL schema holding Sluice's tables (DATABASE_SCHEMA); it must exist. Default: the search_path. */
+  database_schema: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'letters, digits and _, not starting with a digit')
+    .optional(),
+  /** The Redis bus (with `redis_url`). */
+  redis: z
+    .strictObject({
+      /** Prepended to every key and channel (REDIS_PREFIX), so deployments can share one Redis. */
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'at most 64 letters, digits and : _ . -')
+        .default('sluice:'),
+      /** Each run's stream is capped near this many events; the oldest are dropped past it. */
+      max_log_events: z.number().int().min(1000).default(100_000),
+    })
+    .default({ prefix: 'sluice:', max_log_events: 100_000 }),
+  /**
+   * Run leases when instances share Redis: a run's instance renews its lease every `renew_ms`; a
+   * run whose lease nobody renewed for `ttl_ms` is marked interrupted by another instance.
+   */
+  leases: z
+    .strictObject({
+      ttl_ms: z.number().int().min(1000).default(10_000),
+      renew_ms: z.number().int().min(100).default(3_000),
+    })
+    .refine((l) => l.renew_ms * 2 <= l.ttl_ms, {
+      message: 'renew_ms must be at most half of ttl_ms, so one late renewal does not lose a lease',
+      path: ['renew_ms'],
+    })
+    .default({ ttl_ms: 10_000, renew_ms: 3_000 }),
   mcp_url: z.string().url().optional(),
+  /** MCP servers whose tools agents may use; `mcp_url` (MCP_URL) adds one named `mcp`. */
+  mcp_servers: mcpServersSchema,
   openai: z
     .strictObject({
       api_key: z.string().min(1).optional(),
@@ -85,6 +119,17 @@ export const configSchema = z.strictObject({
       shutdown_grace_ms: 10_000,
       max_queued_frames: 10_000,
     }),
+  /** The extraction task (`POST /v1/extract`): billing and the largest document it reads. */
+  extraction: z
+    .strictObject({
+      price_per_item: z.number().min(0).default(0.001),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+        .default('USD'),
+      max_document_bytes: z.number().int().min(1).default(1_048_576),
+    })
+    .default({ price_per_item: 0.001, currency: 'USD', max_document_bytes: 1_048_576 }),
   body_limit: z
     .number()
     .int()

@@ -1,9 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerDocs } from './openapi/index.ts';
+import { agentChatRoutes } from './routes/agent-chat.ts';
+import { aiSdkRoutes } from './routes/ai-sdk.ts';
+import { extractRoutes } from './routes/extract.ts';
+import { gtplannerRoutes } from './routes/gtplanner.ts';
+import { mcpRoutes } from './routes/mcp.ts';
+import { openAiRoutes } from './routes/openai.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { streamingAgentRoutes } from './routes/streaming-agent.ts';
 import { systemRoutes } from './routes/system.ts';
+import { toolRoutes } from './routes/tools.ts';
 
 export interface BuildAppOptions {
   /** A pino logger option or instance, as Fastify takes it. */
@@ -23,8 +32,18 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerErrorHandling(app, ctx.config.body_limit);
   // Bodies are JSON only; anything else is a 415 from the error table, not a Fastify default.
   app.removeContentTypeParser(['text/plain']);
+  // First: it records the routes registered after it, for the test that each is documented.
+  registerDocs(app, ctx.version);
   systemRoutes(app, ctx);
   sessionRoutes(app, ctx);
   runRoutes(app, ctx);
+  openAiRoutes(app, ctx);
+  aiSdkRoutes(app, ctx);
+  streamingAgentRoutes(app, ctx);
+  agentChatRoutes(app, ctx);
+  extractRoutes(app, ctx);
+  gtplannerRoutes(app, ctx);
+  mcpRoutes(app, ctx);
+  toolRoutes(app, ctx);
   return app;
 }

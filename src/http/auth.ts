@@ -29,9 +29,13 @@ export class KeyAuthenticator {
     return this.keys.length === 0;
   }
 
-  authenticate(request: FastifyRequest): Principal {
+  /**
+   * `queryKey` is a key the route read from the query string, for clients that cannot send
+   * headers (EventSource); a key in the headers wins over it.
+   */
+  authenticate(request: FastifyRequest, queryKey?: string): Principal {
     if (this.open) return { tenantId: OPEN_TENANT, userId: null };
-    const presented = presentedKey(request);
+    const presented = presentedKey(request) ?? (queryKey === '' ? undefined : queryKey);
     if (presented) {
       const candidate = Buffer.from(presented);
       for (const { key, principal } of this.keys) {

@@ -4,8 +4,10 @@ import type { SluiceConfig } from '../config/index.ts';
 import type { ProviderSet, RunManager } from '../runs/index.ts';
 import type { HeartbeatWheel } from '../sse/index.ts';
 import type { Store } from '../store/index.ts';
-import type { ToolRegistry } from '../tools/index.ts';
+import type { McpToolSource, ToolRegistry } from '../tools/index.ts';
 import type { KeyAuthenticator } from './auth.ts';
+import type { OpenStreams } from './open-streams.ts';
+import type { UsageStats } from './stats.ts';
 
 /** Everything the routes need, built once by the server and handed to each route module. */
 export interface AppContext {
@@ -20,6 +22,10 @@ export interface AppContext {
   auth: KeyAuthenticator;
   version: string;
   startedAt: Date;
-  /** Open SSE responses, for /api/status. */
-  streams: { open: number };
+  /** Open SSE responses: counted for /api/status, handed off to other instances at shutdown. */
+  streams: OpenStreams;
+  /** In-process counters for /stats, per tenant and agent. */
+  stats: UsageStats;
+  /** Tools from MCP servers: their connections and what each lists. */
+  mcp: McpToolSource;
 }

@@ -29,7 +29,7 @@ export interface RunStreamOptions {
  * a client that falls further behind gets a `slow_consumer` error naming the event to resume
  * after, and is closed. Leaving stops all work for this client at once.
  */
-export function streamRunLog(res: ServerResponse, options: RunStreamOptions): void {
+export function streamRunLog(res: ServerResponse, options: RunStreamOptions): (retryMs: number) => void {
   res.writeHead(200, { ...SSE_HEADERS, ...options.headers });
 
   /** Frames waiting for 'drain', with the seq of the last event among them. */
@@ -146,4 +146,34 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): vo
   // The replay may already have ended or overflowed the stream synchronously.
   if (closed || overflowed) stop();
   else unsubscribe = stop;
+
+  /**
+   * The hand-off, for shutdown: stops following the log and, after whatever is queued, writes a
+   * `shutting_down` error frame (like slow_consumer's: no id, not in the log) carrying
+   * `retry: retryMs`, then ends the response without the dialect's epilogue (the run has not
+   * ended), so the client reconnects with its Last-Event-ID, to another instance.
+   */
+  return (retryMs: number) => {
+    if (closed || endPending) return;
+    unsubscribe?.();
+    unsubscribe = undefined;
+    epilogueWritten = true;
+    const lastEventId = queue ? Math.max(writtenSeq, queuedSeq) : writtenSeq;
+    const error = new SluiceError('shutting_down');
+    const frame = encodeFrame({
+      event: 'error',
+      retry: retryMs,
+      data: JSON.stringify({
+        event_type: 'error',
+        data: {
+          error_message: error.toBody(options.language).error.message,
+          error_details: { last_event_id: lastEventId },
+          code: error.code,
+          retryable: true,
+        },
+      }),
+    });
+    write(frame, 0);
+    finish();
+  };
 }

@@ -31,12 +31,13 @@ export function sendRunStream(
   const { run } = options;
   reply.hijack();
   ctx.streams.open++;
+  ctx.stats.recordStream(run.tenant_id, run.agent_id);
   reply.raw.once('close', () => {
     ctx.streams.open--;
   });
   // A hijacked reply skips Fastify's onSend hooks, so headers plugins set are copied by hand.
   const origin = reply.getHeader('access-control-allow-origin');
-  streamRunLog(reply.raw, {
+  const handOff = streamRunLog(reply.raw, {
     bus: ctx.bus,
     runId: run.id,
     after: options.after,
@@ -53,5 +54,6 @@ export function sendRunStream(
     },
     ...(options.onClientGone ? { onClientGone: options.onClientGone } : {}),
   });
+  ctx.streams.track(reply.raw, run.id, handOff);
   request.log.debug({ runId: run.id, after: options.after }, 'stream opened');
 }

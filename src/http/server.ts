@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { AgentCatalog } from '../agent/index.ts';
-import { type EventBus, MemoryEventBus } from '../bus/index.ts';
-import { agentFromConfig, type SluiceConfig } from '../config/index.ts';
+import type { EventBus } from '../bus/index.ts';
+import { agentFromConfig, mcpServerSpecs, type SluiceConfig } from '../config/index.ts';
 import { DEFAULT_PRICES, mergePrices } from '../llm/index.ts';
 import { type Logger, ProviderSet, RunManager } from '../runs/index.ts';
 import { HeartbeatWheel } from '../sse/index.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { builtinTools, ToolRegistry } from '../tools/index.ts';
+import { builtinTools, documentTools, McpToolSource, planningTools, ToolRegistry } from '../tools/index.ts';
 import { type BuildAppOptions, buildApp } from './app.ts';
 import { KeyAuthenticator } from './auth.ts';
 import type { AppContext } from './context.ts';
+import { OpenStreams } from './open-streams.ts';
+import { newInstanceId, openBus, orphanHandling } from './scale-out.ts';
+import { shutDown } from './shutdown.ts';
+import { UsageStats } from './stats.ts';
 
 export interface SluiceServer {
   app: FastifyInstance;
@@ -48,11 +52,31 @@ export async function createServer(
     (await openStore({
       dataDir: config.data_dir,
       ...(config.database_url ? { databaseUrl: config.database_url } : {}),
+      ...(config.database_schema ? { schema: config.database_schema } : {}),
     }));
-  const bus = options.bus ?? new MemoryEventBus();
+  // The run engine and the bus log through the app's pino logger, which exists only once the app does.
+  let app: FastifyInstance | undefined;
+  const log: Logger = {
+    info: (obj, msg) => app?.log.info(obj, msg),
+    warn: (obj, msg) => app?.log.warn(obj, msg),
+    error: (obj, msg) => app?.log.error(obj, msg),
+  };
+  let bus: EventBus;
+  try {
+    bus = options.bus ?? (await openBus(config, log));
+  } catch (error) {
+    if (!options.store) await store.close();
+    throw error;
+  }
+  const instanceId = newInstanceId();
+  const orphans = orphanHandling(config, { store, bus, log, instanceId });
   const agents = new AgentCatalog(config.agents.map(agentFromConfig));
   const tools = new ToolRegistry();
-  for (const tool of builtinTools()) tools.register(tool);
+  for (const tool of [...builtinTools(), ...planningTools({ documentsDir: config.documents_dir })]) {
+    tools.register(tool);
+  }
+  const documents = { documentsDir: config.documents_dir, maxBytes: config.extraction.max_document_bytes };
+  for (const tool of documentTools(documents)) tools.register(tool);
   const providers = new ProviderSet({
     demoPace: config.demo_pace,
     ...(config.openai.api_key
@@ -72,13 +96,11 @@ export async function createServer(
   for (const agent of agents.list()) providers.resolve(agent);
 
   const wheel = new HeartbeatWheel();
-  // The run engine logs through the app's pino logger, which exists only once the app does.
-  let app: FastifyInstance | undefined;
-  const log: Logger = {
-    info: (obj, msg) => app?.log.info(obj, msg),
-    warn: (obj, msg) => app?.log.warn(obj, msg),
-    error: (obj, msg) => app?.log.error(obj, msg),
-  };
+  // MCP servers' tools join the registry as `server__tool` once connected (started below).
+  const mcp = new McpToolSource(tools, mcpServerSpecs(config), {
+    log,
+    clientInfo: { name: 'sluice', version: packageVersion },
+  });
   const runs = new RunManager({
     store,
     bus,
@@ -86,6 +108,7 @@ export async function createServer(
     tools,
     providers,
     log,
+    ...(orphans.leases ? { leases: orphans.leases } : {}),
     settings: {
       retentionMs: config.runs.retention_ms,
       maxSteps: config.runs.max_steps,
@@ -106,20 +129,15 @@ export async function createServer(
     auth: new KeyAuthenticator(config.api_keys),
     version: packageVersion,
     startedAt: new Date(),
-    streams: { open: 0 },
+    streams: new OpenStreams(),
+    stats: new UsageStats(),
+    mcp,
   };
+  runs.onRunEnd((end) => ctx.stats.recordRun(end));
   app = buildApp(ctx, options);
   const server = app;
-  // With an in-process bus no other instance can be running these: they died with their process.
-  if (bus.kind === 'memory') {
-    for (const run of await store.listUnfinishedRuns()) {
-      await store.updateRun(run.id, {
-        status: 'interrupted',
-        error_code: 'run_interrupted',
-        ended_at: new Date().toISOString(),
-      });
-    }
-  }
+  await mcp.start();
+  await orphans.start();
 
   let closed = false;
   return {
@@ -131,8 +149,9 @@ export async function createServer(
     async close() {
       if (closed) return;
       closed = true;
-      await runs.drain(config.runs.shutdown_grace_ms);
-      await server.close();
+      await shutDown({ app: server, runs, streams: ctx.streams, graceMs: config.runs.shutdown_grace_ms });
+      await orphans.close();
+      await mcp.close();
       wheel.close();
       if (!options.bus) await bus.close();
       if (!options.store) await store.close();

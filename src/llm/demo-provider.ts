@@ -1,9 +1,11 @@
 import { SluiceError, type ToolCall } from '../protocol/index.ts';
 import { arithmeticRule, directArithmeticRule } from './demo-arithmetic.ts';
 import { countToolCalls, lastUserText, pendingToolResults } from './demo-conversation.ts';
+import { extractionRule } from './demo-extraction.ts';
 import { fallbackRule } from './demo-fallback.ts';
 import { longTextRule } from './demo-long-text.ts';
-import { type DemoRule, describeResults, planTurn } from './demo-rules.ts';
+import { planningRule } from './demo-planning.ts';
+import { continueTurn, type DemoPlan, type DemoRule, describeResults, planTurn } from './demo-rules.ts';
 import { timeRule } from './demo-time.ts';
 import { splitTokens } from './demo-tokens.ts';
 import type { LlmChunk, LlmProvider, LlmRequest } from './provider.ts';
@@ -14,6 +16,11 @@ import type { LlmChunk, LlmProvider, LlmRequest } from './provider.ts';
  * fallback, which always answers.
  */
 export const DEFAULT_DEMO_RULES: readonly DemoRule[] = [
+  // Only where extract_items is offered (the extractor agent), so it cannot shadow the others.
+  extractionRule,
+  // Only where short_planning and design are offered (the planner agent); before long texts, so
+  // "a detailed design" is a design.
+  planningRule,
   longTextRule,
   arithmeticRule,
   timeRule,
@@ -58,15 +65,30 @@ export class DemoProvider implements LlmProvider {
 
   /** The whole answer to a request, without streaming. */
   reply(request: Omit<LlmRequest, 'signal'>): DemoReply {
-    const results = pendingToolResults(request.messages);
-    if (results.length > 0)
-      return { text: describeResults(this.rules, results, request.language), calls: [] };
     const offered = new Set(request.tools.map((tool) => tool.name));
-    const turn = { text: lastUserText(request.messages), language: request.language, tools: offered };
+    const turn = {
+      text: lastUserText(request.messages),
+      language: request.language,
+      tools: offered,
+      messages: request.messages,
+    };
+    const results = pendingToolResults(request.messages);
+    if (results.length > 0) {
+      const next = continueTurn(this.rules, turn, results);
+      if (next) return this.callsReply(next, request.messages);
+      return { text: describeResults(this.rules, results, request.language), calls: [] };
+    }
     const plan = planTurn(this.rules, turn);
     if (!plan) return { text: '', calls: [] };
     if (plan.kind === 'reply') return { text: plan.text, calls: [] };
-    const firstId = countToolCalls(request.messages) + 1;
+    return this.callsReply(plan, request.messages);
+  }
+
+  private callsReply(
+    plan: Extract<DemoPlan, { kind: 'calls' }>,
+    messages: LlmRequest['messages'],
+  ): DemoReply {
+    const firstId = countToolCalls(messages) + 1;
     const calls = plan.calls.map((call, index) => ({
       id: `call_demo_${firstId + index}`,
       name: call.name,

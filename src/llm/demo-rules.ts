@@ -1,4 +1,5 @@
 import { fillTemplate, type Language } from '../protocol/index.ts';
+import type { ChatMessage } from './provider.ts';
 
 /** What a rule sees of the user's latest message. */
 export interface DemoTurn {
@@ -6,6 +7,8 @@ export interface DemoTurn {
   language: Language;
   /** Names of the tools the request offers; rules may only call these. */
   tools: ReadonlySet<string>;
+  /** The whole conversation, for rules that build on earlier turns. */
+  messages?: readonly ChatMessage[];
 }
 
 export interface PlannedCall {
@@ -40,6 +43,25 @@ export interface DemoRule {
   plan(turn: DemoTurn): DemoPlan | undefined;
   /** A sentence about a successful result of this rule's tool; undefined when it is not its tool. */
   describeResult?(result: DemoToolResult, language: Language): string | undefined;
+  /**
+   * For multi-step intents: given the results the model has not answered yet, more calls to make
+   * (the next step), or undefined to let the results be described. The first rule that continues
+   * decides.
+   */
+  continueWith?(turn: DemoTurn, results: readonly DemoToolResult[]): DemoPlan | undefined;
+}
+
+/** The next step of a multi-step intent, if a rule has one for these results. */
+export function continueTurn(
+  rules: readonly DemoRule[],
+  turn: DemoTurn,
+  results: readonly DemoToolResult[],
+): Extract<DemoPlan, { kind: 'calls' }> | undefined {
+  for (const rule of rules) {
+    const plan = rule.continueWith?.(turn, results);
+    if (plan?.kind === 'calls' && plan.calls.length > 0) return plan;
+  }
+  return undefined;
 }
 
 export function planTurn(rules: readonly DemoRule[], turn: DemoTurn): DemoPlan | undefined {

@@ -114,6 +114,17 @@ export const ERRORS = {
       fr: "L'agent « {id} » n'existe pas.",
     },
   },
+  session_agent_mismatch: {
+    status: 409,
+    retryable: false,
+    message: {
+      en: 'Session {id} belongs to agent "{session_agent}", not "{agent}"; omit session_id to start a new session.',
+      zh: '会话 {id} 属于智能体“{session_agent}”，而不是“{agent}”；不传 session_id 即可开始新会话。',
+      ja: 'セッション {id} はエージェント「{session_agent}」のもので、「{agent}」のものではありません。新しいセッションを始めるには session_id を省略してください。',
+      es: 'La sesión {id} pertenece al agente "{session_agent}", no a "{agent}"; omita session_id para empezar una sesión nueva.',
+      fr: "La session {id} appartient à l'agent « {session_agent} », pas à « {agent} » ; omettez session_id pour commencer une nouvelle session.",
+    },
+  },
   run_log_expired: {
     status: 410,
     retryable: false,

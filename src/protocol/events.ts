@@ -114,11 +114,27 @@ const errorEvent = z.object({
   retryable: z.boolean(),
 });
 
+/**
+ * A message the run added to the conversation, in the shape of a GTPlanner `dialogue_history`
+ * entry, so a client that holds its own context can append it as is.
+ */
+export const addedMessageSchema = z.object({
+  role: z.enum(['assistant', 'tool']),
+  content: z.string(),
+  timestamp: z.string(),
+  tool_calls: z.array(toolCallSchema).optional(),
+  tool_call_id: z.string().optional(),
+  /** The tool's name, on `tool` messages. */
+  name: z.string().optional(),
+});
+export type AddedMessage = z.infer<typeof addedMessageSchema>;
+
 const conversationEnd = z.object({
   success: z.boolean(),
   execution_time: z.number().nonnegative(),
   new_messages_count: z.number().int().nonnegative(),
   tool_execution_results_updates: z.record(z.string(), z.unknown()).optional(),
+  new_messages: z.array(addedMessageSchema).optional(),
   status: runStatusSchema,
   usage: usageSchema,
 });

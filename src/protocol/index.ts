@@ -3,4 +3,5 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './ids.ts';
 export * from './languages.ts';
+export * from './responses.ts';
 export * from './texts.ts';

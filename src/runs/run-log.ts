@@ -10,6 +10,8 @@ import type { CanonicalEvent, EventDraft } from '../protocol/index.ts';
 export class RunLog implements EventSink {
   private seq = 0;
   private closed = false;
+  /** The latest append; appends complete in order, so this settling means all have. */
+  private lastAppend: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly bus: EventBus,
@@ -40,7 +42,14 @@ export class RunLog implements EventSink {
       metadata: draft.metadata ?? {},
     } as CanonicalEvent;
     const entry: LogEntry = { seq, event, json: JSON.stringify(event) };
-    this.bus.append(this.runId, entry).catch((error: unknown) => this.onAppendError(error, entry));
+    this.lastAppend = this.bus
+      .append(this.runId, entry)
+      .catch((error: unknown) => this.onAppendError(error, entry));
+  }
+
+  /** Resolves once every event emitted so far is in the bus (or its failure was reported); never rejects. */
+  flushed(): Promise<void> {
+    return this.lastAppend;
   }
 
   /** Emits the last event and ends the log, which the bus keeps for `retentionMs`. */

@@ -1,5 +1,6 @@
 import {
   type AgentCatalog,
+  type AgentDefinition,
   type AgentRunResult,
   conversationEnd,
   emptyUsage,
@@ -8,11 +9,12 @@ import {
 } from '../agent/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { ChatMessage, PriceTable } from '../llm/index.ts';
-import { type Language, newId, type RunStatus, SluiceError, text } from '../protocol/index.ts';
+import { type Language, newId, type RunStatus, SluiceError, text, type Usage } from '../protocol/index.ts';
 import type { MessageRecord, RunRecord, SessionRecord, Store } from '../store/index.ts';
 import type { ToolRegistry } from '../tools/index.ts';
 import type { Logger } from './logger.ts';
 import type { ProviderSet } from './providers.ts';
+import type { RunLeases } from './run-leases.ts';
 import { RunLog } from './run-log.ts';
 
 export type Multitask = 'reject' | 'enqueue' | 'interrupt';
@@ -33,6 +35,8 @@ export interface RunManagerDeps {
   providers: ProviderSet;
   settings: RunSettings;
   log: Logger;
+  /** Run leases, when other instances share the bus: taken before a run is stored, released after it ended. */
+  leases?: RunLeases;
 }
 
 export interface StartRunRequest {
@@ -47,6 +51,18 @@ export interface StartRunRequest {
    * stored in the session.
    */
   history?: ChatMessage[];
+  /** Replaces the agent's system prompt for this run only (the streaming agent's `system_prompt`). */
+  systemPrompt?: string;
+}
+
+/** What a run ended with; given to `onRunEnd` listeners after it is persisted. */
+export interface RunEnd {
+  run: RunRecord;
+  status: RunStatus;
+  usage: Usage;
+  errorCode: string | null;
+  /** Messages the run stored: the user's plus the assistant and tool messages. */
+  messages: number;
 }
 
 /** Why a run's AbortController fired: a user's cancel, or this instance going away. */
@@ -71,11 +87,22 @@ export class RunManager {
   /** The newest run of each session in this process; a new run waits for it (enqueue/interrupt). */
   private readonly latestBySession = new Map<string, ActiveRun>();
   private accepting = true;
+  private readonly endListeners = new Set<(end: RunEnd) => void>();
 
   constructor(private readonly deps: RunManagerDeps) {}
 
   get activeCount(): number {
     return this.active.size;
+  }
+
+  /** True once `drain` began: new runs are refused. */
+  get draining(): boolean {
+    return !this.accepting;
+  }
+
+  /** Whether this process runs `runId` (queued or running). */
+  isRunning(runId: string): boolean {
+    return this.active.has(runId);
   }
 
   /** Creates the run and starts it in the background; returns once its log exists. */
@@ -107,6 +134,7 @@ export class RunManager {
       if (this.latestBySession.get(session.id) === run) this.latestBySession.delete(session.id);
     };
     const release = () => {
+      this.deps.leases?.release(runId);
       this.active.delete(runId);
       freeSession();
       finish();
@@ -114,6 +142,8 @@ export class RunManager {
 
     let record: RunRecord;
     try {
+      // Before the run exists in the store: a stored running run without a lease is an orphan.
+      await this.deps.leases?.acquire(runId, () => this.stop(run, 'interrupt'));
       if (!previous) {
         // Another instance (or a run this process does not know) may hold the session.
         const foreign = await store.findActiveRun(session.id);
@@ -133,6 +163,8 @@ export class RunManager {
         model,
         input: request.message,
         status: previous ? 'queued' : 'running',
+        // Chosen now so dialects can name the user's message from the first frame; stored on start.
+        input_message_id: newId(),
       });
     } catch (error) {
       release();
@@ -164,7 +196,15 @@ export class RunManager {
         unsubscribeCancel();
         release();
       });
+    // "Returns once its log exists": a bus that appends over the network (Redis) must have it first.
+    await log.flushed();
     return record;
+  }
+
+  /** Calls `listener` after each run of this process has ended and been persisted; returns an unsubscribe. */
+  onRunEnd(listener: (end: RunEnd) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   /** Asks the instance running `runId` (maybe this one) to cancel it. */
@@ -226,6 +266,7 @@ export class RunManager {
     let result: AgentRunResult | undefined;
     let status: RunStatus;
     let errorRecord: SluiceError | null = null;
+    let userStored = false;
 
     try {
       if (previous) {
@@ -236,15 +277,17 @@ export class RunManager {
       if (signal.aborted) throw signal.reason;
       const history = request.history ?? toChatHistory(await store.listMessages(request.session.id));
       const [userMessage] = await store.appendMessages(request.session.id, [
-        { id: newId(), run_id: record.id, role: 'user', content: request.message },
+        { id: record.input_message_id ?? newId(), run_id: record.id, role: 'user', content: request.message },
       ]);
+      userStored = userMessage !== undefined;
       await store.updateRun(record.id, {
         started_at: new Date().toISOString(),
         ...(userMessage ? { input_message_id: userMessage.id } : {}),
       });
+      const agent = agents.require(record.agent_id);
       result = await runAgent({
         runId: record.id,
-        agent: agents.require(record.agent_id),
+        agent: request.systemPrompt === undefined ? agent : withSystemPrompt(agent, request.systemPrompt),
         provider,
         model,
         tools,
@@ -310,12 +353,30 @@ export class RunManager {
       executionTime: 0,
     };
     await this.persist(record, final, status, errorRecord, log);
+    this.notifyEnd({
+      run: record,
+      status,
+      usage: final.usage,
+      errorCode: errorRecord?.code ?? null,
+      // The user's message is stored once the run starts; a run cancelled while queued has none.
+      messages: final.messages.length + (userStored ? 1 : 0),
+    });
     // Free the session first: a client that sees conversation_end may send the next message at once.
     freeSession();
     await log.close(
       conversationEnd(final, status as AgentRunResult['status'] | 'interrupted'),
       settings.retentionMs,
     );
+  }
+
+  private notifyEnd(end: RunEnd): void {
+    for (const listener of this.endListeners) {
+      try {
+        listener(end);
+      } catch (error) {
+        this.deps.log.error({ err: error, runId: end.run.id }, 'run end listener failed');
+      }
+    }
   }
 
   /** Saves the run's messages, status and usage. Errors are logged; the stream still ends cleanly. */
@@ -371,13 +432,18 @@ export class RunManager {
   }
 }
 
+/** The agent with one system prompt for every language. */
+function withSystemPrompt(agent: AgentDefinition, prompt: string): AgentDefinition {
+  return { ...agent, systemPrompt: { zh: prompt, en: prompt, ja: prompt, es: prompt, fr: prompt } };
+}
+
 function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** Stored messages back into the model's conversation format. */
-function toChatHistory(messages: MessageRecord[]): ChatMessage[] {
+export function toChatHistory(messages: MessageRecord[]): ChatMessage[] {
   const history: ChatMessage[] = [];
   for (const m of messages) {
     if (m.role === 'user' || m.role === 'system') history.push({ role: m.role, content: m.content });

@@ -117,6 +117,26 @@ export class DrizzleStore implements Store {
     return row && toSession(row);
   }
 
+  async findSessionByMetadata(
+    tenantId: string,
+    key: string,
+    value: string,
+  ): Promise<SessionRecord | undefined> {
+    const [row] = await this.#db
+      .select()
+      .from(sessions)
+      // Containment, not `->>`: the value must be that JSON string, not a number that prints alike.
+      .where(
+        and(
+          eq(sessions.tenantId, tenantId),
+          sql`${sessions.metadata} @> ${JSON.stringify({ [key]: value })}::jsonb`,
+        ),
+      )
+      .orderBy(desc(sessions.id))
+      .limit(1);
+    return row ? toSession(row) : undefined;
+  }
+
   /** `metadata`, when given, replaces the session's metadata as a whole. */
   async updateSession(
     tenantId: string,

@@ -115,6 +115,11 @@ export interface Store {
   /** Newest first. `cursor` is the `next_cursor` of the previous page. */
   listSessions(tenantId: string, options: { limit: number; cursor?: string }): Promise<Page<SessionRecord>>;
   getSession(tenantId: string, sessionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * The tenant's newest session whose metadata has `key` set to the string `value`: how a
+   * dialect finds the session behind a client's own conversation id (the AI SDK's chat id).
+   */
+  findSessionByMetadata(tenantId: string, key: string, value: string): Promise<SessionRecord | undefined>;
   updateSession(
     tenantId: string,
     sessionId: string,

@@ -166,6 +166,18 @@ export function runStoreSuite(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(await store.getSession(t, s.id), changed);
     });
 
+    test('findSessionByMetadata finds the newest match within the tenant only', async () => {
+      const t = tenant();
+      assert.equal(await store.findSessionByMetadata(t, 'chat', 'c1'), undefined);
+      await session(t, { metadata: { chat: 'c1' } });
+      const newer = await session(t, { metadata: { chat: 'c1', other: 1 } });
+      await session(t, { metadata: { chat: 'c2' } });
+      await session(tenant(), { metadata: { chat: 'c1' } });
+      assert.deepEqual(await store.findSessionByMetadata(t, 'chat', 'c1'), newer);
+      assert.equal(await store.findSessionByMetadata(t, 'chat', "c1' or 1=1 --"), undefined);
+      assert.equal(await store.findSessionByMetadata(t, 'other', '1'), undefined, 'only string values match');
+    });
+
     test('deleteSession removes the session with its messages, runs and usage', async () => {
       const t = tenant();
       const s = await session(t);

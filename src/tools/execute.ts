@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { type Language, text } from '../protocol/index.ts';
-import type { Tool, ToolContext } from './tool.ts';
+import type { Tool, ToolContext, ToolDocument } from './tool.ts';
 
 export interface ToolOutcome {
   status: 'completed' | 'failed' | 'cancelled';
@@ -19,6 +19,7 @@ export interface ExecuteContext {
   language: Language;
   runId: string;
   callId: string;
+  emitDocument?(document: ToolDocument): void;
 }
 
 export interface ExecuteOptions {
@@ -32,7 +33,7 @@ const MAX_REPORTED_ISSUES = 5;
  * Runs one tool call from the model's raw JSON arguments and NEVER throws: every problem becomes
  * a `failed` or `cancelled` outcome with a message in `ctx.language`. The tool gets a signal of its
  * own that aborts on cancel or timeout; the outcome does not wait for a tool that ignores it.
- * Progress reported after the outcome is settled is dropped, so no progress follows the end.
+ * Progress and documents reported after the outcome is settled are dropped, so nothing follows the end.
  */
 export async function executeTool(
   tool: Tool | undefined,
@@ -100,6 +101,13 @@ export async function executeTool(
       else ctx.progress(message, Math.min(1, Math.max(0, fraction)));
     },
   };
+  const { emitDocument } = ctx;
+  if (emitDocument) {
+    // Like progress: nothing the tool emits after its outcome is settled reaches the stream.
+    toolCtx.emitDocument = (document) => {
+      if (!settled && !ending) emitDocument(document);
+    };
+  }
 
   let value: unknown;
   let thrown: { error: unknown } | undefined;

@@ -71,3 +71,29 @@ test('specs follow the names given, skip unknown names, and are cached', () => {
   assert.deepEqual(Object.keys(time.properties), ['timezone']);
   assert.equal(time.required, undefined);
 });
+
+test('allowed expands trailing-* patterns, keeps the list order and skips what is not registered', () => {
+  const registry = new ToolRegistry();
+  for (const tool of builtinTools()) registry.register(tool);
+  for (const name of ['srv__b', 'srv__a', 'other__a']) registry.register({ ...echo, name });
+  assert.deepEqual(registry.allowed(['current_time', 'srv__*', 'missing', 'calculator', 'srv__a']), [
+    'current_time',
+    'srv__b',
+    'srv__a',
+    'calculator',
+  ]);
+  assert.deepEqual(registry.allowed(['nothing__*']), []);
+  assert.deepEqual(registry.allowed(['*']), ['calculator', 'current_time', 'srv__b', 'srv__a', 'other__a']);
+});
+
+test('a raw jsonSchema is the spec as-is; unregister drops the tool and its cached spec', () => {
+  const registry = new ToolRegistry();
+  const parameters = { type: 'object', properties: { a: { type: 'number' } }, required: ['a'] };
+  registry.register({ ...echo, name: 'raw', jsonSchema: parameters, source: 'mcp:x' });
+  assert.deepEqual(registry.specs(['raw']), [{ name: 'raw', description: 'Repeats text.', parameters }]);
+  assert.equal(registry.unregister('raw'), true);
+  assert.equal(registry.unregister('raw'), false);
+  assert.deepEqual(registry.specs(['raw']), []);
+  registry.register({ ...echo, name: 'raw' });
+  assert.deepEqual(registry.specs(['raw'])[0]?.parameters.required, ['text']);
+});

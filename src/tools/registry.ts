@@ -17,6 +17,12 @@ export class ToolRegistry {
     this.tools.set(tool.name, tool as Tool);
   }
 
+  /** Removes a tool (an MCP server dropped it); returns whether it was there. */
+  unregister(name: string): boolean {
+    this.specCache.delete(name);
+    return this.tools.delete(name);
+  }
+
   get(name: string): Tool | undefined {
     return this.tools.get(name);
   }
@@ -27,6 +33,24 @@ export class ToolRegistry {
 
   list(): Tool[] {
     return [...this.tools.values()];
+  }
+
+  /**
+   * The registered tools an agent's `tools` list allows, in the list's order, without repeats.
+   * An entry ending in `*` allows every tool whose name starts with the rest (`everything__*`
+   * allows all of that MCP server's tools, whenever they are listed); other entries are exact.
+   */
+  allowed(patterns: readonly string[]): string[] {
+    const names = new Set<string>();
+    for (const pattern of patterns) {
+      if (pattern.endsWith('*')) {
+        const prefix = pattern.slice(0, -1);
+        for (const name of this.tools.keys()) if (name.startsWith(prefix)) names.add(name);
+      } else if (this.tools.has(pattern)) {
+        names.add(pattern);
+      }
+    }
+    return [...names];
   }
 
   /**
@@ -49,6 +73,11 @@ export class ToolRegistry {
     if (cached) return cached;
     const tool = this.tools.get(name);
     if (!tool) return undefined;
+    if (tool.jsonSchema) {
+      const spec: ToolSpec = { name: tool.name, description: tool.description, parameters: tool.jsonSchema };
+      this.specCache.set(name, spec);
+      return spec;
+    }
     // `input` describes what the model must send: fields with defaults are optional there.
     const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.inputSchema, { io: 'input' }) as Record<
       string,

@@ -1,6 +1,16 @@
 import type { z } from 'zod';
 import type { Language } from '../protocol/index.ts';
 
+/** A document a tool produced; the agent streams it as `design_document_generated`. */
+export interface ToolDocument {
+  /** Chosen by the tool (a UUID), so its result, the event and any saved file agree. */
+  documentId: string;
+  filename: string;
+  content: string;
+  /** `markdown`, `json`, ... */
+  format: string;
+}
+
 export interface ToolContext {
   /** Aborts when the run is cancelled or the tool times out; long work must watch it. */
   signal: AbortSignal;
@@ -9,6 +19,8 @@ export interface ToolContext {
   language: Language;
   runId: string;
   callId: string;
+  /** Streams a document the tool produced. Absent outside an agent run, where nothing streams. */
+  emitDocument?(document: ToolDocument): void;
 }
 
 export interface Tool<Input = unknown> {
@@ -20,4 +32,11 @@ export interface Tool<Input = unknown> {
   execute(input: Input, ctx: ToolContext): Promise<unknown>;
   /** Overrides the registry's default timeout for this tool. */
   timeoutMs?: number;
+  /**
+   * The model-facing JSON Schema of the input, used as-is instead of one derived from
+   * `inputSchema` (tools from MCP servers arrive with JSON Schema; their zod schema is loose).
+   */
+  jsonSchema?: Record<string, unknown>;
+  /** Where the tool comes from, e.g. `mcp:everything`; undefined means built in. */
+  source?: string;
 }

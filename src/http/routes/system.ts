@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { gtplannerApiStatus } from '../../dialects/index.ts';
 import { SluiceError } from '../../protocol/index.ts';
 import { consolePage } from '../console-page.ts';
 import type { AppContext } from '../context.ts';
@@ -26,8 +27,14 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext): void {
       check(ctx.bus.kind, () => ctx.bus.state('health-probe')),
     ]);
     const llm: Check = { ok: true, kind: ctx.providers.defaultKind };
-    const ok = store.ok && bus.ok && llm.ok;
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks: { store, bus, llm } });
+    // A draining instance answers 503 so that load balancers stop sending it new requests.
+    const draining = ctx.runs.draining;
+    const ok = store.ok && bus.ok && llm.ok && !draining;
+    const status = draining ? 'draining' : ok ? 'ok' : 'degraded';
+    // streaming_supported: the streaming agent example's health check reports it.
+    return reply
+      .status(ok ? 200 : 503)
+      .send({ status, streaming_supported: true, checks: { store, bus, llm } });
   });
 
   app.get('/api/status', async () => status(ctx));
@@ -72,6 +79,8 @@ function prefersJson(request: FastifyRequest): boolean {
 
 function status(ctx: AppContext) {
   return {
+    // GTPlanner's get_api_status fields first (supported languages, event types, features).
+    ...gtplannerApiStatus(ctx),
     name: 'sluice',
     version: ctx.version,
     uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
