@@ -1,7 +1,7 @@
 // Runs every *.test.ts under src/, test/ and bench/ with node's test runner through tsx.
 // Node 20's `--test` takes no globs, so the files are found here. Arguments filter by path
 // substring: `npm test -- src/sse` runs only the tests whose path contains "src/sse".
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,6 +25,9 @@ if (files.length === 0) {
   console.error('no test files matched', filters);
   process.exit(1);
 }
+// The console's browser tests and the OpenAPI test read the built page.
+const built = spawnSync(process.execPath, ['scripts/ensure-web.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],

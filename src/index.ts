@@ -4,5 +4,12 @@
  */
 export { configSchema, loadConfig, type SluiceConfig } from './config/index.ts';
 export { GTPlannerApi } from './dialects/index.ts';
+export {
+  CustomEventError,
+  type ExtensionContext,
+  type LoggedEvent,
+  type SluiceExtension,
+} from './extensions/index.ts';
 export { type CreateServerOptions, createServer, type SluiceServer } from './http/index.ts';
 export * from './protocol/index.ts';
+export type { Tool, ToolContext, ToolDocument } from './tools/index.ts';

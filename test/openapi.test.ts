@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   API_AREAS,
@@ -9,6 +11,7 @@ import {
   type RequestExample,
   registeredRoutes,
 } from '../src/http/openapi/index.ts';
+import { WEB_DIST } from '../src/http/web-console.ts';
 import { ERRORS, errorBodySchema } from '../src/protocol/index.ts';
 import { createSseDecoder } from '../src/sse/index.ts';
 import { createSession, json, startTestServer, type TestServer } from './support/sluice.ts';
@@ -38,7 +41,14 @@ function paramValue(path: string, name: string, fixture: Fixture, known: boolean
   if (name === 'agent_id' || name === 'model') return known ? 'assistant' : 'nobody';
   if (path.startsWith('/api/ai-sdk/chat/:id') && name === 'id')
     return known ? 'openapi-chat' : 'no-such-chat';
+  if (path === '/assets/:file' && name === 'file') return known ? consoleScript() : 'no-such-asset.js';
   throw new Error(`no fixture for :${name} in ${path}: add one to paramValue in test/openapi.test.ts`);
+}
+
+/** The built console's script (the test runner builds web/dist before the tests). */
+function consoleScript(): string {
+  const assets = join(WEB_DIST, 'assets');
+  return (existsSync(assets) && readdirSync(assets).find((file) => file.endsWith('.js'))) || 'missing.js';
 }
 
 function urlOf(
@@ -102,6 +112,7 @@ function accepts(operation: ApiOperation): (string | undefined)[] {
     if (response.json) kinds.add('application/json');
     if (response.events) kinds.add('text/event-stream');
     if (response.html) kinds.add('text/html');
+    if (response.text) kinds.add(response.text);
   }
   return kinds.size > 0 ? [...kinds] : [undefined];
 }
@@ -197,6 +208,8 @@ describe('OpenAPI document at /docs', () => {
           }
         } else if (answer.type === 'text/html') {
           assert.ok(documented.html, `${answer.status} documents no HTML`);
+        } else if (documented.text !== undefined && answer.type === documented.text) {
+          assert.ok(answer.text.length > 0, `${answer.status} has an empty ${answer.type} body`);
         } else {
           assert.equal(answer.text, '', `${answer.status} has an undocumented ${answer.type} body`);
           assert.ok(!documented.json && !documented.events && !documented.html);

@@ -1,6 +1,7 @@
 import type { ChatMessage, LlmProvider, PriceTable } from '../llm/index.ts';
 import { costOf, countChatTokens, countTokens } from '../llm/index.ts';
 import {
+  type EventDraft,
   type FinishReason,
   type Language,
   newId,
@@ -37,6 +38,11 @@ export interface AgentRunInput {
   sink: EventSink;
   limits: AgentLimits;
   prices: PriceTable;
+  /**
+   * Checks a custom event a tool emits and returns it as a draft for the sink; throws when it is
+   * not registered or invalid. Without it tools get no `emitEvent`.
+   */
+  customEvent?: (type: string, data: unknown) => EventDraft;
 }
 
 /** A message the run added to the conversation, ready to persist. */
@@ -302,7 +308,7 @@ class AgentTurn {
 
   /** Never throws (executeTool does not), so parallel calls all end before the loop goes on. */
   private async callTool(call: ToolCall, allowed: string[]): Promise<ChatMessage> {
-    const { tools, language, signal, sink, runId, limits } = this.input;
+    const { tools, language, signal, sink, runId, limits, customEvent } = this.input;
     const tool = allowed.includes(call.name) ? tools.get(call.name) : undefined;
     sink.emit({
       event_type: 'tool_call_start',
@@ -347,6 +353,9 @@ class AgentTurn {
               format: document.format,
             },
           }),
+        ...(customEvent
+          ? { emitEvent: (type: string, data: unknown) => sink.emit(customEvent(type, data)) }
+          : {}),
       },
       { timeoutMs: tool?.timeoutMs ?? limits.toolTimeoutMs },
     );

@@ -21,6 +21,7 @@ export type {
   SessionDetail,
   SessionPage,
 } from '../protocol/responses.ts';
+export type { ActivityListener, StreamActivity } from './activity.ts';
 export { backoffDelay, DEFAULT_RETRY, type RetryOptions } from './backoff.ts';
 export {
   ApiError,
@@ -44,5 +45,6 @@ export {
   type RequestOptions,
   SluiceClient,
   type SluiceClientOptions,
+  type StreamOptions,
 } from './sluice-client.ts';
 export type { FetchLike } from './transport.ts';

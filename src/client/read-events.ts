@@ -1,5 +1,7 @@
+import { type CustomEvent, customEventSchema } from '../protocol/custom-events.ts';
 import { type CanonicalEvent, canonicalEventSchema } from '../protocol/events.ts';
 import { createSseDecoder, type SseMessage } from '../sse/decode.ts';
+import { type ActivityListener, notify } from './activity.ts';
 import { ProtocolError } from './errors.ts';
 
 /** Where a run's stream stands across its connections. */
@@ -29,9 +31,16 @@ export async function* readEvents(
   body: ReadableStream<Uint8Array>,
   cursor: StreamCursor,
   idleMs: number,
+  onActivity?: ActivityListener,
 ): AsyncGenerator<CanonicalEvent, ReadOutcome> {
   const messages: SseMessage[] = [];
-  const decoder = createSseDecoder((message) => messages.push(message));
+  const decoder = createSseDecoder(
+    (message) => {
+      messages.push(message);
+      notify(onActivity, { kind: 'frame', id: message.id, event: message.event, data: message.data });
+    },
+    onActivity ? (text) => notify(onActivity, { kind: 'comment', text }) : undefined,
+  );
   const reader = body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let silent = false;
@@ -89,6 +98,21 @@ function readFrame(message: SseMessage, cursor: StreamCursor): CanonicalEvent | 
     throw new ProtocolError(`a data frame without an id: ${message.data.slice(0, 100)}`);
   }
   const parsed = canonicalEventSchema.safeParse(json);
+  // An extension's custom event (`acme.audit_note`): counted in the sequence, not handed on
+  // (the iterator yields canonical events; `onActivity` sees the raw frame).
+  if (!parsed.success && customEventSchema.safeParse(json).success) {
+    const custom = json as CustomEvent;
+    if (message.id !== String(custom.seq)) {
+      throw new ProtocolError(`frame id ${message.id} differs from the event's seq ${custom.seq}`);
+    }
+    if (custom.seq > cursor.lastSeq + 1) {
+      throw new ProtocolError(
+        `event ${custom.seq} arrived after ${cursor.lastSeq}: events ${cursor.lastSeq + 1} to ${custom.seq - 1} are missing`,
+      );
+    }
+    cursor.lastSeq = Math.max(cursor.lastSeq, custom.seq);
+    return undefined;
+  }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ProtocolError(

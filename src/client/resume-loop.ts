@@ -1,4 +1,6 @@
 import type { CanonicalEvent } from '../protocol/events.ts';
+import type { ActivityListener } from './activity.ts';
+import { notify } from './activity.ts';
 import { backoffDelay, type RetryOptions } from './backoff.ts';
 import { ApiError, ConnectionError, RateLimitError, StreamInterruptedError } from './errors.ts';
 import { readEvents, type StreamCursor } from './read-events.ts';
@@ -14,6 +16,8 @@ export interface ResumeLoopOptions {
   idleMs: number;
   /** Aborting ends the loop quietly: the caller closed the stream. */
   signal: AbortSignal;
+  /** Sees every frame, comment and reconnection attempt. */
+  onActivity?: ActivityListener | undefined;
 }
 
 /**
@@ -41,6 +45,7 @@ export async function* resumingEvents(options: ResumeLoopOptions): AsyncGenerato
         throw new StreamInterruptedError(cursor.runId, cursor.lastSeq, attempts, cause);
       }
       attempts++;
+      notify(options.onActivity, { kind: 'reconnecting', attempt: attempts, after: cursor.lastSeq });
       await wait(backoffDelay(attempts, retry, cursor.serverRetryMs, floorMs), signal);
       if (signal.aborted) return;
       connection = linkedController(signal);
@@ -65,7 +70,7 @@ export async function* resumingEvents(options: ResumeLoopOptions): AsyncGenerato
     const before = cursor.lastSeq;
     try {
       if (!body) continue;
-      const outcome = yield* readEvents(body, cursor, options.idleMs);
+      const outcome = yield* readEvents(body, cursor, options.idleMs, options.onActivity);
       if (outcome.ended || signal.aborted) return;
       cause = outcome.cause;
     } finally {

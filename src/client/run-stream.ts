@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '../protocol/events.ts';
 import type { CancelRunResponse } from '../protocol/responses.ts';
+import type { ActivityListener } from './activity.ts';
 import type { RetryOptions } from './backoff.ts';
 import { ProtocolError, RunFailedError } from './errors.ts';
 import type { StreamCursor } from './read-events.ts';
@@ -21,6 +22,8 @@ export interface RunStreamInit {
   controller: AbortController;
   /** Called once when the stream closes (to drop listeners on the caller's signal). */
   onClose?: () => void;
+  /** Sees the raw frames, comments and reconnections (see StreamActivity). */
+  onActivity?: ActivityListener | undefined;
 }
 
 /**
@@ -54,6 +57,7 @@ export class RunStream implements AsyncIterable<CanonicalEvent> {
       retry: init.retry,
       idleMs: init.idleMs,
       signal: init.controller.signal,
+      onActivity: init.onActivity,
     });
   }
 

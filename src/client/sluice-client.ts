@@ -8,6 +8,7 @@ import type {
   SessionDetail,
   SessionPage,
 } from '../protocol/responses.ts';
+import type { ActivityListener } from './activity.ts';
 import { DEFAULT_RETRY, type RetryOptions } from './backoff.ts';
 import { RunStream } from './run-stream.ts';
 import { type FetchLike, Transport } from './transport.ts';
@@ -36,7 +37,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export interface JoinRunOptions extends RequestOptions {
+/** Options of the methods that open a run stream. */
+export interface StreamOptions extends RequestOptions {
+  /** Sees every raw frame, comment (heartbeat) and reconnection attempt of the stream. */
+  onActivity?: ActivityListener;
+}
+
+export interface JoinRunOptions extends StreamOptions {
   /** Events up to this seq were seen already: the stream starts after it. Default 0. */
   after?: number;
 }
@@ -117,7 +124,7 @@ export class SluiceClient {
    * (so `session_busy` and the like are thrown here). The POST is not retried (it is not
    * idempotent); once the stream is open, drops are resumed.
    */
-  async startRun(sessionId: string, body: StartRunBody, options: RequestOptions = {}): Promise<RunStream> {
+  async startRun(sessionId: string, body: StartRunBody, options: StreamOptions = {}): Promise<RunStream> {
     const heartbeat = body.heartbeat_interval ?? this.heartbeatSeconds();
     const link = linkAbort(options.signal);
     try {
@@ -125,7 +132,7 @@ export class SluiceClient {
         body: heartbeat === undefined ? body : { ...body, heartbeat_interval: heartbeat },
         signal: link.controller.signal,
       });
-      return await this.openStream(response, link, 0, heartbeat, sessionId);
+      return await this.openStream(response, link, 0, heartbeat, options.onActivity, sessionId);
     } catch (error) {
       link.unlink();
       throw error;
@@ -139,7 +146,7 @@ export class SluiceClient {
     const link = linkAbort(options.signal);
     try {
       const response = await this.openEvents(runId, after, heartbeat, link.controller.signal);
-      return await this.openStream(response, link, after, heartbeat, undefined, runId);
+      return await this.openStream(response, link, after, heartbeat, options.onActivity, undefined, runId);
     } catch (error) {
       link.unlink();
       throw error;
@@ -151,6 +158,7 @@ export class SluiceClient {
     link: AbortLink,
     after: number,
     heartbeat: number | undefined,
+    onActivity: ActivityListener | undefined,
     sessionId: string | undefined,
     runId?: string,
   ): Promise<RunStream> {
@@ -165,6 +173,7 @@ export class SluiceClient {
       idleMs: this.idleMs(heartbeat),
       controller: link.controller,
       onClose: link.unlink,
+      onActivity,
     });
   }
 

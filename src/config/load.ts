@@ -91,6 +91,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Layer {
   set('database_schema', env.DATABASE_SCHEMA);
   if (env.REDIS_PREFIX) layer.redis = { prefix: env.REDIS_PREFIX };
   set('mcp_url', env.MCP_URL);
+  set('metrics_token', env.SLUICE_METRICS_TOKEN);
   if (env.SLUICE_API_KEYS) layer.api_keys = parseApiKeys(env.SLUICE_API_KEYS);
   const openai: Layer = {};
   if (env.OPENAI_API_KEY) openai.api_key = env.OPENAI_API_KEY;

@@ -96,6 +96,8 @@ export const configSchema = z.strictObject({
     .default({ model: 'gpt-4o-mini', max_retries: 2, timeout_ms: 60_000, idle_timeout_ms: 60_000 }),
   demo_pace: z.coerce.number().min(0).max(100_000).default(40),
   api_keys: z.array(apiKeySchema).default([]),
+  /** When set, GET /metrics needs `Authorization: Bearer <metrics_token>`; otherwise it is open like /health. */
+  metrics_token: z.string().min(16).optional(),
   agents: z.array(agentConfigSchema).default([]),
   prices: z
     .record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))

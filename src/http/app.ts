@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { SluiceExtension } from '../extensions/index.ts';
+import { registerHttpMetrics } from '../metrics/index.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerDocs } from './openapi/index.ts';
@@ -7,6 +9,7 @@ import { aiSdkRoutes } from './routes/ai-sdk.ts';
 import { extractRoutes } from './routes/extract.ts';
 import { gtplannerRoutes } from './routes/gtplanner.ts';
 import { mcpRoutes } from './routes/mcp.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { openAiRoutes } from './routes/openai.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -17,6 +20,8 @@ import { toolRoutes } from './routes/tools.ts';
 export interface BuildAppOptions {
   /** A pino logger option or instance, as Fastify takes it. */
   logger?: boolean | Record<string, unknown>;
+  /** Library users' extensions: custom event types, event hooks, Fastify hooks and routes. */
+  extensions?: readonly SluiceExtension[];
 }
 
 /** The Fastify application: routes over the context. Listening is the caller's business. */
@@ -34,6 +39,11 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   app.removeContentTypeParser(['text/plain']);
   // First: it records the routes registered after it, for the test that each is documented.
   registerDocs(app, ctx.version);
+  registerHttpMetrics(app, ctx.metrics);
+  // Before the routes, so hooks an extension adds apply to every route, as middleware.
+  for (const extension of options.extensions ?? []) {
+    extension.register?.(app, { config: ctx.config, log: app.log, metrics: ctx.metrics.registry });
+  }
   systemRoutes(app, ctx);
   sessionRoutes(app, ctx);
   runRoutes(app, ctx);
@@ -45,5 +55,6 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   gtplannerRoutes(app, ctx);
   mcpRoutes(app, ctx);
   toolRoutes(app, ctx);
+  metricsRoutes(app, ctx);
   return app;
 }

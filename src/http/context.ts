@@ -1,6 +1,7 @@
 import type { AgentCatalog } from '../agent/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { SluiceConfig } from '../config/index.ts';
+import type { SluiceMetrics } from '../metrics/index.ts';
 import type { ProviderSet, RunManager } from '../runs/index.ts';
 import type { HeartbeatWheel } from '../sse/index.ts';
 import type { Store } from '../store/index.ts';
@@ -28,4 +29,6 @@ export interface AppContext {
   stats: UsageStats;
   /** Tools from MCP servers: their connections and what each lists. */
   mcp: McpToolSource;
+  /** Prometheus metrics of this instance, served at /metrics. */
+  metrics: SluiceMetrics;
 }

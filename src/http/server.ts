@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { AgentCatalog } from '../agent/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import { agentFromConfig, mcpServerSpecs, type SluiceConfig } from '../config/index.ts';
+import { CustomEventTypes, eventHooks, observeAppends } from '../extensions/index.ts';
 import { DEFAULT_PRICES, mergePrices } from '../llm/index.ts';
-import { type Logger, ProviderSet, RunManager } from '../runs/index.ts';
+import { MeasuredProviderSet, SluiceMetrics } from '../metrics/index.ts';
+import { type Logger, RunManager } from '../runs/index.ts';
 import { HeartbeatWheel } from '../sse/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { builtinTools, documentTools, McpToolSource, planningTools, ToolRegistry } from '../tools/index.ts';
@@ -47,6 +49,9 @@ export async function createServer(
   config: SluiceConfig,
   options: CreateServerOptions = {},
 ): Promise<SluiceServer> {
+  // Before anything opens: a clash between extensions' event types fails the start.
+  const extensions = options.extensions ?? [];
+  const customEvents = new CustomEventTypes(extensions);
   const store =
     options.store ??
     (await openStore({
@@ -68,6 +73,14 @@ export async function createServer(
     if (!options.store) await store.close();
     throw error;
   }
+  const streams = new OpenStreams();
+  const metrics = new SluiceMetrics({ activeRuns: () => runs.activeCount, openStreams: () => streams.open });
+  const onEvent = eventHooks(extensions, { config, log, metrics: metrics.registry });
+  // Every event this instance appends passes the metrics and the extensions' event hooks.
+  bus = observeAppends(bus, (runId, entry) => {
+    metrics.recordEvent(entry);
+    onEvent?.(runId, entry);
+  });
   const instanceId = newInstanceId();
   const orphans = orphanHandling(config, { store, bus, log, instanceId });
   const agents = new AgentCatalog(config.agents.map(agentFromConfig));
@@ -77,21 +90,25 @@ export async function createServer(
   }
   const documents = { documentsDir: config.documents_dir, maxBytes: config.extraction.max_document_bytes };
   for (const tool of documentTools(documents)) tools.register(tool);
-  const providers = new ProviderSet({
-    demoPace: config.demo_pace,
-    ...(config.openai.api_key
-      ? {
-          openai: {
-            apiKey: config.openai.api_key,
-            ...(config.openai.base_url ? { baseURL: config.openai.base_url } : {}),
-            model: config.openai.model,
-            maxRetries: config.openai.max_retries,
-            timeoutMs: config.openai.timeout_ms,
-            idleTimeoutMs: config.openai.idle_timeout_ms,
-          },
-        }
-      : {}),
-  });
+  for (const tool of extensions.flatMap((extension) => extension.tools ?? [])) tools.register(tool);
+  const providers = new MeasuredProviderSet(
+    {
+      demoPace: config.demo_pace,
+      ...(config.openai.api_key
+        ? {
+            openai: {
+              apiKey: config.openai.api_key,
+              ...(config.openai.base_url ? { baseURL: config.openai.base_url } : {}),
+              model: config.openai.model,
+              maxRetries: config.openai.max_retries,
+              timeoutMs: config.openai.timeout_ms,
+              idleTimeoutMs: config.openai.idle_timeout_ms,
+            },
+          }
+        : {}),
+    },
+    (provider, model, seconds) => metrics.recordFirstChunk(provider, model, seconds),
+  );
   // Fail at start, not at the first request, when an agent names a provider that is not set up.
   for (const agent of agents.list()) providers.resolve(agent);
 
@@ -109,6 +126,9 @@ export async function createServer(
     providers,
     log,
     ...(orphans.leases ? { leases: orphans.leases } : {}),
+    ...(customEvents.size > 0
+      ? { customEvent: (type: string, data: unknown) => customEvents.draft(type, data) }
+      : {}),
     settings: {
       retentionMs: config.runs.retention_ms,
       maxSteps: config.runs.max_steps,
@@ -129,11 +149,13 @@ export async function createServer(
     auth: new KeyAuthenticator(config.api_keys),
     version: packageVersion,
     startedAt: new Date(),
-    streams: new OpenStreams(),
+    streams,
     stats: new UsageStats(),
     mcp,
+    metrics,
   };
   runs.onRunEnd((end) => ctx.stats.recordRun(end));
+  runs.onRunEnd((end) => metrics.recordRunEnd(end));
   app = buildApp(ctx, options);
   const server = app;
   await mcp.start();

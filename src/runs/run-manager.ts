@@ -9,7 +9,15 @@ import {
 } from '../agent/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { ChatMessage, PriceTable } from '../llm/index.ts';
-import { type Language, newId, type RunStatus, SluiceError, text, type Usage } from '../protocol/index.ts';
+import {
+  type EventDraft,
+  type Language,
+  newId,
+  type RunStatus,
+  SluiceError,
+  text,
+  type Usage,
+} from '../protocol/index.ts';
 import type { MessageRecord, RunRecord, SessionRecord, Store } from '../store/index.ts';
 import type { ToolRegistry } from '../tools/index.ts';
 import type { Logger } from './logger.ts';
@@ -37,6 +45,8 @@ export interface RunManagerDeps {
   log: Logger;
   /** Run leases, when other instances share the bus: taken before a run is stored, released after it ended. */
   leases?: RunLeases;
+  /** Checks custom events tools emit (extensions' types); without it tools cannot emit any. */
+  customEvent?: (type: string, data: unknown) => EventDraft;
 }
 
 export interface StartRunRequest {
@@ -302,6 +312,7 @@ export class RunManager {
           toolResultChars: settings.toolResultChars,
         },
         prices: settings.prices,
+        ...(this.deps.customEvent ? { customEvent: this.deps.customEvent } : {}),
       });
       status =
         result.status === 'cancelled' && run.stopReason === 'interrupt' ? 'interrupted' : result.status;

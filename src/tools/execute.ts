@@ -20,6 +20,8 @@ export interface ExecuteContext {
   runId: string;
   callId: string;
   emitDocument?(document: ToolDocument): void;
+  /** Checks and streams a custom event; throws when it is unregistered or invalid. */
+  emitEvent?(type: string, data: unknown): void;
 }
 
 export interface ExecuteOptions {
@@ -106,6 +108,12 @@ export async function executeTool(
     // Like progress: nothing the tool emits after its outcome is settled reaches the stream.
     toolCtx.emitDocument = (document) => {
       if (!settled && !ending) emitDocument(document);
+    };
+  }
+  const { emitEvent } = ctx;
+  if (emitEvent) {
+    toolCtx.emitEvent = (type, data) => {
+      if (!settled && !ending) emitEvent(type, data);
     };
   }
 

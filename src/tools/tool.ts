@@ -21,6 +21,12 @@ export interface ToolContext {
   callId: string;
   /** Streams a document the tool produced. Absent outside an agent run, where nothing streams. */
   emitDocument?(document: ToolDocument): void;
+  /**
+   * Streams a custom event an extension registered (`acme.audit_note`). Throws when the type is
+   * not registered or `data` fails its schema, so the tool call fails visibly. Absent when no
+   * custom event types are registered or outside an agent run.
+   */
+  emitEvent?(type: string, data: unknown): void;
 }
 
 export interface Tool<Input = unknown> {

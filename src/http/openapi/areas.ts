@@ -3,6 +3,7 @@ import { aiSdkArea } from './ai-sdk.ts';
 import { extractArea } from './extract.ts';
 import { gtplannerArea } from './gtplanner.ts';
 import { mcpArea } from './mcp.ts';
+import { metricsArea } from './metrics.ts';
 import { openAiArea } from './openai.ts';
 import type { ApiArea } from './operation.ts';
 import { runsArea } from './runs.ts';
@@ -28,4 +29,5 @@ export const API_AREAS: readonly ApiArea[] = [
   agentChatArea,
   extractArea,
   mcpArea,
+  metricsArea,
 ];

@@ -192,6 +192,7 @@ function describeResponse(response: ApiResponse, converter: SchemaConverter): Js
     };
   }
   if (response.html) content['text/html'] = { schema: { type: 'string' } };
+  if (response.text) content[response.text] = { schema: { type: 'string' } };
   const headers = Object.fromEntries(
     Object.entries(response.headers ?? {}).map(([name, description]) => [
       name,

@@ -17,6 +17,8 @@ export interface ApiResponse {
   events?: z.ZodType;
   /** A `text/html` page. */
   html?: true;
+  /** A text body of this media type, e.g. `text/plain` (Prometheus' exposition format). */
+  text?: string;
   /** Response headers worth knowing: name -> description. */
   headers?: Record<string, string>;
 }

@@ -67,5 +67,18 @@ export const systemArea: ApiArea = {
       },
       errors: [],
     })),
+    {
+      method: 'GET',
+      path: '/assets/:file',
+      operationId: 'consoleAsset',
+      summary: 'A script or stylesheet of the web console',
+      description: "The built console page's files (names carry a content hash; cached for a year).",
+      auth: false,
+      params: z.object({ file: z.string().describe('A file name from the page, e.g. `index-1a2b3c.js`.') }),
+      responses: {
+        200: { description: 'The script (the stylesheet is `text/css`).', text: 'application/javascript' },
+      },
+      errors: ['route_not_found'],
+    },
   ],
 };

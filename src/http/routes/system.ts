@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { gtplannerApiStatus } from '../../dialects/index.ts';
 import { SluiceError } from '../../protocol/index.ts';
-import { consolePage } from '../console-page.ts';
 import type { AppContext } from '../context.ts';
+import { consoleHtml, webConsoleAssets } from '../web-console.ts';
 
 interface Check {
   ok: boolean;
@@ -55,9 +55,10 @@ export function systemRoutes(app: FastifyInstance, ctx: AppContext): void {
   for (const path of ['/', '/test']) {
     app.get(path, async (request, reply) => {
       if (prefersJson(request)) return status(ctx);
-      return reply.type('text/html; charset=utf-8').send(consolePage);
+      return reply.type('text/html; charset=utf-8').send(consoleHtml());
     });
   }
+  webConsoleAssets(app);
 }
 
 function publicAgent(agent: ReturnType<AppContext['agents']['list']>[number]) {
