@@ -32,6 +32,9 @@ program
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
   .option('--config <file>', 'JSON or YAML config file (default: env SLUICE_CONFIG)')
   .option('--insecure-no-auth', 'allow prod mode without API keys')
+  .option('--log-file <path>', 'also append JSON log lines to this file')
+  .option('--watch', 'restart when a source file changes (default in dev mode at a terminal)')
+  .option('--no-watch', 'never restart on source changes')
   .action(startCommand);
 
 program

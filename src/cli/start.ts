@@ -2,6 +2,9 @@ import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type SluiceConfig } from '../config/index.ts';
 import { createServer } from '../http/index.ts';
 import { runPrimary } from './cluster.ts';
+import { logDestination } from './log-output.ts';
+import { checkConfig, checkLlmEndpoint } from './preflight.ts';
+import { runWatched, shouldWatch } from './watch.ts';
 
 export interface StartOptions {
   mode?: string;
@@ -11,6 +14,9 @@ export interface StartOptions {
   logLevel?: string;
   config?: string;
   insecureNoAuth?: boolean;
+  logFile?: string;
+  /** true: --watch, false: --no-watch, undefined: watch in dev mode on an interactive terminal. */
+  watch?: boolean;
 }
 
 /** Loads and checks the configuration, serves until SIGTERM/SIGINT, then shuts down gracefully. */
@@ -28,10 +34,17 @@ export async function startCommand(options: StartOptions): Promise<void> {
       },
       ...(options.config ? { file: options.config } : {}),
     });
-    preflight(config);
+    checkConfig(config);
   } catch (error) {
     fail(error);
   }
+  if (shouldWatch(config, options.watch)) {
+    await runWatched(process.argv.slice(2));
+    return;
+  }
+  // The LLM endpoint is checked before listening: fatal in prod, a warning in dev.
+  const llmProblem = await checkLlmEndpoint(config);
+  if (llmProblem && config.mode === 'prod') fail(new Error(llmProblem));
   if (config.workers > 1 && cluster.isPrimary) {
     await runPrimary(config).catch(fail);
     return;
@@ -39,7 +52,15 @@ export async function startCommand(options: StartOptions): Promise<void> {
 
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
-    server = await createServer(config, { logger: { level: config.log_level } });
+    server = await createServer(config, {
+      logger: {
+        level: config.log_level,
+        stream: logDestination({
+          mode: config.mode,
+          ...(options.logFile ? { logFile: options.logFile } : {}),
+        }),
+      },
+    });
   } catch (error) {
     fail(error);
   }
@@ -56,6 +77,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
     `Sluice is listening on ${address} (console at ${address}/)`,
   );
   if (server.ctx.auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it');
+  if (llmProblem) log.warn(llmProblem);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -77,27 +99,6 @@ export async function startCommand(options: StartOptions): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-}
-
-/** Refuses configurations that would start in a state the user did not ask for. */
-function preflight(config: SluiceConfig): void {
-  if (config.mode === 'prod' && config.api_keys.length === 0 && !config.insecure_no_auth) {
-    throw new ConfigError(
-      'prod mode needs API keys (SLUICE_API_KEYS=key:tenant[,key:tenant]) or an explicit --insecure-no-auth',
-    );
-  }
-  if (config.workers > 1) {
-    const missing = [
-      ...(config.database_url ? [] : ['DATABASE_URL (PostgreSQL)']),
-      ...(config.redis_url ? [] : ['REDIS_URL (Redis)']),
-    ];
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `--workers ${config.workers} runs ${config.workers} processes that share sessions, runs and streams: ` +
-          `set ${missing.join(' and ')}`,
-      );
-    }
-  }
 }
 
 function fail(error: unknown): never {

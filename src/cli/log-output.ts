@@ -1,0 +1,67 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** What pino writes to: one JSON line per call. */
+export interface LogDestination {
+  write(line: string): void;
+}
+
+const LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+const COLORS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
+const HIDDEN = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
+
+/**
+ * Turns one pino JSON line into `12:00:01.234 INFO  message key=value …`, for people reading a
+ * terminal in dev mode. A line that is not JSON passes through unchanged.
+ */
+export function prettyLine(line: string, color: boolean): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line.endsWith('\n') ? line : `${line}\n`;
+  }
+  const level = typeof record.level === 'number' ? record.level : 30;
+  const time = new Date(typeof record.time === 'number' ? record.time : Date.now())
+    .toISOString()
+    .slice(11, 23);
+  const name = (LEVELS[level] ?? String(level)).padEnd(5);
+  const label = color ? `\u001b[${COLORS[level] ?? '0'}m${name}\u001b[0m` : name;
+  const fields = Object.entries(record)
+    .filter(([key]) => !HIDDEN.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${time} ${label} ${String(record.msg ?? '')}${fields ? ` ${fields}` : ''}\n`;
+}
+
+/**
+ * Where the server's logs go: JSON lines to stdout in prod, readable lines in dev, and in both
+ * cases JSON lines appended to `logFile` when one is given (the file is for machines).
+ */
+export function logDestination(options: { mode: 'dev' | 'prod'; logFile?: string }): LogDestination {
+  const color = process.stdout.isTTY === true;
+  const toConsole =
+    options.mode === 'dev'
+      ? (line: string) => process.stdout.write(prettyLine(line, color))
+      : (line: string) => process.stdout.write(line);
+  if (!options.logFile) return { write: toConsole };
+  const path = resolve(options.logFile);
+  mkdirSync(dirname(path), { recursive: true });
+  const file = createWriteStream(path, { flags: 'a' });
+  file.on('error', (error) =>
+    process.stderr.write(`sluice: cannot write log file ${path}: ${error.message}\n`),
+  );
+  return {
+    write(line) {
+      toConsole(line);
+      file.write(line);
+    },
+  };
+}
