@@ -88,6 +88,17 @@ describe('sluice start', () => {
     assert.match(output, /prod mode needs API keys/);
   });
 
+  test('prod mode starts open with --insecure-no-auth, and warns that it is open', async () => {
+    const { output } = await runStart(
+      ['--mode', 'prod', '--insecure-no-auth'],
+      { SLUICE_API_KEYS: '' },
+      /no API keys configured/,
+    );
+    assert.doesNotMatch(output, /prod mode needs API keys/);
+    assert.match(output, /Sluice is listening/);
+    assert.match(output, /no API keys configured/);
+  });
+
   test('an unreachable LLM endpoint stops prod mode before listening, and is a warning in dev mode', async () => {
     const env = {
       OPENAI_API_KEY: 'sk-never-printed',

@@ -42,13 +42,18 @@ export function prettyLine(line: string, color: boolean): string {
 }
 
 /**
- * Where the server's logs go: JSON lines to stdout in prod, readable lines in dev, and in both
- * cases JSON lines appended to `logFile` when one is given (the file is for machines).
+ * Where the server's logs go: readable lines on the console in dev and JSON lines in prod (unless
+ * `format` says otherwise), and in both cases JSON lines appended to `logFile` when one is given
+ * (the file is for machines).
  */
-export function logDestination(options: { mode: 'dev' | 'prod'; logFile?: string }): LogDestination {
+export function logDestination(options: {
+  mode: 'dev' | 'prod';
+  format?: 'pretty' | 'json' | undefined;
+  logFile?: string;
+}): LogDestination {
   const color = process.stdout.isTTY === true;
   const toConsole =
-    options.mode === 'dev'
+    (options.format ?? (options.mode === 'dev' ? 'pretty' : 'json')) === 'pretty'
       ? (line: string) => process.stdout.write(prettyLine(line, color))
       : (line: string) => process.stdout.write(line);
   if (!options.logFile) return { write: toConsole };

@@ -57,6 +57,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
         level: config.log_level,
         stream: logDestination({
           mode: config.mode,
+          format: config.log_format,
           ...(options.logFile ? { logFile: options.logFile } : {}),
         }),
       },

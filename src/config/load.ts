@@ -83,6 +83,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Layer {
   set('port', env.SLUICE_PORT);
   set('mode', env.SLUICE_MODE);
   set('log_level', env.SLUICE_LOG_LEVEL);
+  set('log_format', env.SLUICE_LOG_FORMAT);
   set('data_dir', env.SLUICE_DATA_DIR);
   set('documents_dir', env.SLUICE_DOCUMENTS_DIR);
   set('demo_pace', env.SLUICE_DEMO_PACE);

@@ -45,6 +45,8 @@ export const configSchema = z.strictObject({
   mode: z.enum(['dev', 'prod']).default('dev'),
   workers: z.coerce.number().int().min(1).max(64).default(1),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Console log lines: readable (`pretty`) or JSON; unset = pretty in dev mode, JSON in prod. */
+  log_format: z.enum(['pretty', 'json']).optional(),
   insecure_no_auth: z.boolean().default(false),
   data_dir: z.string().min(1).default('./data'),
   documents_dir: z.string().min(1).default('./data/documents'),
@@ -132,6 +134,15 @@ export const configSchema = z.strictObject({
       max_document_bytes: z.number().int().min(1).default(1_048_576),
     })
     .default({ price_per_item: 0.001, currency: 'USD', max_document_bytes: 1_048_576 }),
+  /** Requests per API key (per client IP when the API is open) in each window; /health is not counted. */
+  rate_limit: z
+    .strictObject({
+      max: z.number().int().min(1).default(600),
+      window_ms: z.number().int().min(100).default(60_000),
+    })
+    .default({ max: 600, window_ms: 60_000 }),
+  /** Browser origins allowed to call the API (CORS); none by default, so no CORS headers are sent. */
+  cors_origins: z.array(z.string().url()).default([]),
   body_limit: z
     .number()
     .int()

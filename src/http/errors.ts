@@ -22,11 +22,19 @@ export function toHttpError(error: unknown, bodyLimit: number): SluiceError {
       return new SluiceError('invalid_json');
     case 'FST_ERR_RATE_LIMIT_EXCEEDED':
       return new SluiceError('rate_limited', { retry_after: 1 });
+    case 'FST_ERR_BAD_URL':
+      return badUrl('the URL is not valid percent-encoded UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return badUrl('a path parameter is longer than 100 characters');
   }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) return new SluiceError('invalid_json');
   if (fastifyError.statusCode === 413) return new SluiceError('payload_too_large', { limit: bodyLimit });
   if (fastifyError.statusCode === 415) return new SluiceError('unsupported_media_type', { type: 'unknown' });
   return new SluiceError('internal_error', {}, null, { cause: error });
+}
+
+function badUrl(message: string): SluiceError {
+  return new SluiceError('validation_failed', { issues: message }, { issues: [{ path: 'url', message }] });
 }
 
 export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): void {
@@ -50,6 +58,20 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
       new SluiceError('route_not_found', { method: request.method, url: request.url.split('?')[0] ?? '' }),
     ),
   );
+}
+
+export type ErrorSender = (reply: FastifyReply, request: FastifyRequest, error: SluiceError) => FastifyReply;
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a URL that is not valid
+ * percent-encoded UTF-8, a path parameter over 100 characters), which no error handler sees.
+ * `senderFor` picks the error shape by URL, for routes that answer errors in their own shape
+ * (OpenAI's); the default is `sendError`.
+ */
+export function frameworkErrors(bodyLimit: number, senderFor: (url: string) => ErrorSender | undefined) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    (senderFor(request.url) ?? sendError)(reply, request, toHttpError(error, bodyLimit));
+  };
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: SluiceError): FastifyReply {

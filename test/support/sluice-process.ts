@@ -45,7 +45,11 @@ export async function startSluiceProcess(
       'info',
       ...(options.args ?? []),
     ],
-    { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...process.env, SLUICE_LOG_FORMAT: 'json', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   const lines: Array<Record<string, unknown>> = [];

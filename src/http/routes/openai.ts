@@ -16,7 +16,7 @@ import { toChatHistory } from '../../runs/index.ts';
 import type { RunRecord, SessionRecord } from '../../store/index.ts';
 import type { Principal } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { toHttpError } from '../errors.ts';
+import { type ErrorSender, toHttpError } from '../errors.ts';
 import { requestLanguage } from '../request-language.ts';
 import { sendRunStream } from '../send-run-stream.ts';
 import { parse, requestedLanguage } from '../validate.ts';
@@ -206,6 +206,11 @@ function followRun(
     });
     if (!ended) reply.raw.once('close', onClose);
   });
+}
+
+/** The OpenAI error shape for errors raised before routing on these routes' URLs (see `frameworkErrors`). */
+export function openAiErrorSender(url: string): ErrorSender | undefined {
+  return url.startsWith('/v1/chat/') || url.startsWith('/v1/models') ? sendOpenAiError : undefined;
 }
 
 function sendOpenAiError(reply: FastifyReply, request: FastifyRequest, error: SluiceError): FastifyReply {
