@@ -55,15 +55,19 @@ describe('client SDK against a real server', () => {
     const cutAfter = new Set([3, 12, 30, 31, 80, 150]);
     const events: CanonicalEvent[] = [];
     let cuts = 0;
+    // A cut right after another may find the client not yet reconnected: only cuts that closed a
+    // connection count as interruptions the SDK had to recover from.
+    let effective = 0;
     for await (const event of stream) {
       events.push(event);
       if (cutAfter.has(events.length)) {
-        proxy.cut({ reset: cuts % 2 === 1 });
+        if (proxy.cut({ reset: cuts % 2 === 1 }) > 0) effective++;
         cuts++;
       }
     }
     assert.equal(cuts, cutAfter.size, 'every cut happened before the run ended');
-    assert.ok(proxy.accepted - acceptedBefore >= cuts, 'each cut was followed by a resume');
+    assert.ok(effective >= 4, `at least 4 cuts closed a live connection (${effective})`);
+    assert.ok(proxy.accepted - acceptedBefore >= effective, 'each effective cut was followed by a resume');
     assert.deepEqual(
       events.map((e) => e.seq),
       seqsFrom1(events),

@@ -20,8 +20,6 @@ export function toHttpError(error: unknown, bodyLimit: number): SluiceError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new SluiceError('invalid_json');
-    case 'FST_ERR_RATE_LIMIT_EXCEEDED':
-      return new SluiceError('rate_limited', { retry_after: 1 });
     case 'FST_ERR_BAD_URL':
       return badUrl('the URL is not valid percent-encoded UTF-8');
     case 'FST_ERR_MAX_PARAM_LENGTH':

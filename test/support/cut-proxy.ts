@@ -7,9 +7,10 @@ export interface CutProxy {
   readonly accepted: number;
   /**
    * Kills every open connection, both sides: `reset` sends RST (an abrupt network failure),
-   * otherwise FIN (the peer sees the response end early).
+   * otherwise FIN (the peer sees the response end early). Returns how many connections it closed:
+   * none when the client had not reconnected yet.
    */
-  cut(options?: { reset?: boolean }): void;
+  cut(options?: { reset?: boolean }): number;
   /** While on, new connections are closed as soon as they are accepted. */
   refuse(on: boolean): void;
   /** Stops forwarding server-to-client bytes on the open connections, without closing them. */
@@ -55,13 +56,15 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('proxy has no port');
 
-  const cut = (options: { reset?: boolean } = {}) => {
+  const cut = (options: { reset?: boolean } = {}): number => {
+    const closed = pairs.size;
     for (const { client, upstream } of [...pairs]) {
       if (options.reset) client.resetAndDestroy();
       else client.destroy();
       upstream.destroy();
     }
     pairs.clear();
+    return closed;
   };
 
   return {
