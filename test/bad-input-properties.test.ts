@@ -15,8 +15,8 @@ import {
   documentedFields,
   fieldNames,
   headerValue,
-  lastEventId,
   illFormedText,
+  lastEventId,
   rawBody,
 } from './support/bad-input.ts';
 import { createSession, json, startTestServer, type TestServer } from './support/sluice.ts';

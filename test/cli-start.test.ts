@@ -30,9 +30,13 @@ function runStart(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let signalled = false;
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (until?.test(output)) child.kill('SIGTERM');
+      if (!signalled && until?.test(output)) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

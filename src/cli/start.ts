@@ -65,21 +65,9 @@ export async function startCommand(options: StartOptions): Promise<void> {
   } catch (error) {
     fail(error);
   }
-  const address = await server.listen().catch(fail);
+  // Handlers go in before listening: a supervisor that signals as soon as it reads the
+  // "listening" line must find them installed.
   const log = server.app.log;
-  log.info(
-    {
-      address,
-      mode: config.mode,
-      provider: server.ctx.providers.defaultKind,
-      store: server.ctx.store.kind,
-      bus: server.ctx.bus.kind,
-    },
-    `Sluice is listening on ${address} (console at ${address}/)`,
-  );
-  if (server.ctx.auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it');
-  if (llmProblem) log.warn(llmProblem);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -100,6 +88,20 @@ export async function startCommand(options: StartOptions): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const address = await server.listen().catch(fail);
+  log.info(
+    {
+      address,
+      mode: config.mode,
+      provider: server.ctx.providers.defaultKind,
+      store: server.ctx.store.kind,
+      bus: server.ctx.bus.kind,
+    },
+    `Sluice is listening on ${address} (console at ${address}/)`,
+  );
+  if (server.ctx.auth.open) log.warn('no API keys configured: the API is open to anyone who can reach it');
+  if (llmProblem) log.warn(llmProblem);
 }
 
 function fail(error: unknown): never {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { wellFormed, wellFormedValue } from './well-formed.ts';
+import { SluiceError } from '../protocol/index.ts';
+import { MAX_JSON_DEPTH, wellFormed, wellFormedValue } from './well-formed.ts';
 
 describe('wellFormed', () => {
   test('replaces U+0000 and lone surrogates, keeps pairs and other text', () => {
@@ -19,11 +20,17 @@ describe('wellFormed', () => {
     assert.equal(wellFormedValue(undefined), undefined);
   });
 
-  test('10,000 levels of nesting do not overflow the stack', () => {
+  test('10,000 levels of nesting are refused without overflowing the stack; 64 pass', () => {
     const deep = JSON.parse(`${'['.repeat(10_000)}"\\u0000"${']'.repeat(10_000)}`) as unknown;
-    wellFormedValue(deep);
-    let node: unknown = deep;
-    while (Array.isArray(node)) node = node[0];
-    assert.equal(node, '\ufffd');
+    assert.throws(
+      () => wellFormedValue(deep),
+      (error) => error instanceof SluiceError && error.code === 'validation_failed',
+    );
+    const limit = JSON.parse(
+      `${'{"a":'.repeat(MAX_JSON_DEPTH)}"\\u0000"${'}'.repeat(MAX_JSON_DEPTH)}`,
+    ) as unknown;
+    wellFormedValue(limit);
+    assert.equal(JSON.stringify(limit).includes('\ufffd'), true);
+    assert.throws(() => wellFormedValue([limit]), SluiceError);
   });
 });

@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { SluiceError } from '../protocol/index.ts';
 
 /**
- * Request text that PostgreSQL cannot store becomes U+FFFD before any route sees it: U+0000
- * (text and jsonb refuse it) and lone UTF-16 surrogates (jsonb refuses their `\uD800` escapes;
- * text columns would turn them into U+FFFD anyway). Replacing them at the door keeps what a
- * stream echoes live equal to what is stored, and keeps such input from ending as a 500.
+ * Request input is made fit to store before any route sees it. Text PostgreSQL cannot store
+ * becomes U+FFFD: U+0000 (text and jsonb refuse it) and lone UTF-16 surrogates (jsonb refuses
+ * their `\uD800` escapes; text columns would turn them into U+FFFD anyway), so what a stream
+ * echoes live equals what is stored. JSON nested deeper than MAX_JSON_DEPTH is refused with
+ * `validation_failed`: storing it would overflow the stack in JSON.stringify.
  */
+
+export const MAX_JSON_DEPTH = 64;
 
 // U+0000, a high surrogate not followed by a low one, a low surrogate not preceded by a high one.
 const ILL_FORMED = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -16,31 +20,37 @@ export function wellFormed(text: string): string {
 
 /**
  * Makes every string of a parsed JSON value well formed, keys included, in place (a string at
- * the top is returned replaced). Iterative: bodies may nest 10,000 levels deep.
+ * the top is returned replaced). Iterative, so any depth is walked; throws `validation_failed`
+ * past MAX_JSON_DEPTH levels of arrays and objects.
  */
-export function wellFormedValue(value: unknown): unknown {
+export function wellFormedValue(value: unknown, where = 'body'): unknown {
   if (typeof value === 'string') return wellFormed(value);
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const node = pending.pop();
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) {
+      const message = `${where} nests deeper than ${MAX_JSON_DEPTH} levels`;
+      throw new SluiceError('validation_failed', { issues: message }, { issues: [{ path: '', message }] });
+    }
     if (Array.isArray(node)) {
       for (let index = 0; index < node.length; index++) {
         const item: unknown = node[index];
         if (typeof item === 'string') node[index] = wellFormed(item);
-        else if (item !== null && typeof item === 'object') pending.push(item);
+        else pending.push([item, depth + 1]);
       }
-    } else if (node !== null && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        const item = record[key];
-        const fixedKey = wellFormed(key);
-        if (fixedKey !== key) {
-          delete record[key];
-          record[fixedKey] = item;
-        }
-        if (typeof item === 'string') record[fixedKey] = wellFormed(item);
-        else if (item !== null && typeof item === 'object') pending.push(item);
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const fixedKey = wellFormed(key);
+      if (fixedKey !== key) {
+        delete record[key];
+        record[fixedKey] = item;
       }
+      if (typeof item === 'string') record[fixedKey] = wellFormed(item);
+      else pending.push([item, depth + 1]);
     }
   }
   return value;
@@ -50,7 +60,7 @@ export function wellFormedValue(value: unknown): unknown {
 export function registerWellFormedText(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     request.body = wellFormedValue(request.body);
-    wellFormedValue(request.query);
-    wellFormedValue(request.params);
+    wellFormedValue(request.query, 'query');
+    wellFormedValue(request.params, 'params');
   });
 }
