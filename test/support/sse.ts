@@ -1,5 +1,6 @@
 import { type CanonicalEvent, canonicalEventSchema } from '../../src/protocol/index.ts';
-import { createSseDecoder, type SseMessage } from '../../src/sse/index.ts';
+import type { SseMessage } from '../../src/sse/index.ts';
+import { readRawStream } from './raw-sse.ts';
 
 export interface ReadStream {
   status: number;
@@ -22,60 +23,36 @@ export interface ReadOptions {
 }
 
 /**
- * Opens an SSE response with fetch and reads it to the end, or until `until` says stop, in which
- * case the connection is cut like a client that goes away. Every data frame must be a valid
- * canonical event, or the read throws.
+ * Opens a native SSE response and reads it to the end, or until `until` says stop, in which case
+ * the connection is cut like a client that goes away. Every data frame must be a valid canonical
+ * event, or the read throws. Built on the dialect-neutral reader in raw-sse.ts.
  */
 export async function readStream(url: string, options: ReadOptions = {}): Promise<ReadStream> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers: {
-      accept: 'text/event-stream',
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    signal: controller.signal,
-  });
-  const result: ReadStream = {
-    status: response.status,
-    headers: response.headers,
-    messages: [],
-    events: [],
-    comments: [],
-    raw: '',
-  };
-  if (!response.body) return result;
-  let stop = false;
-  const decoder = createSseDecoder(
-    (message) => {
-      result.messages.push(message);
-      if (!message.data) return;
-      const parsed = canonicalEventSchema.parse(JSON.parse(message.data));
-      result.events.push(parsed);
-      if (options.until?.(result.events)) stop = true;
-    },
-    (comment) => result.comments.push(comment),
-  );
-  const text = new TextDecoder();
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      result.raw += text.decode(value, { stream: true });
-      decoder.push(value);
-      if (stop) {
-        controller.abort();
-        break;
-      }
+  const events: CanonicalEvent[] = [];
+  let absorbed = 0;
+  const absorb = (messages: SseMessage[]) => {
+    for (; absorbed < messages.length; absorbed++) {
+      const data = messages[absorbed]?.data;
+      if (data) events.push(canonicalEventSchema.parse(JSON.parse(data)));
     }
-    decoder.flush();
-  } catch (error) {
-    if (!stop) throw error;
-  }
-  return result;
+  };
+  const { until, ...rest } = options;
+  const raw = await readRawStream(url, {
+    ...rest,
+    until: (messages) => {
+      absorb(messages);
+      return until?.(events) ?? false;
+    },
+  });
+  absorb(raw.messages);
+  return {
+    status: raw.status,
+    headers: raw.headers,
+    messages: raw.messages,
+    events,
+    comments: raw.comments,
+    raw: raw.raw,
+  };
 }
 
 /** Asserts the log rules: contiguous seq from `from`, ids equal to seq. */
