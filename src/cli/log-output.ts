@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** What pino writes to: one JSON line per call. */
@@ -59,14 +59,20 @@ export function logDestination(options: {
   if (!options.logFile) return { write: toConsole };
   const path = resolve(options.logFile);
   mkdirSync(dirname(path), { recursive: true });
-  const file = createWriteStream(path, { flags: 'a' });
-  file.on('error', (error) =>
-    process.stderr.write(`sluice: cannot write log file ${path}: ${error.message}\n`),
-  );
+  // Written synchronously, like the console: a process that exits right after logging (a fatal
+  // error, a quick SIGTERM) must not lose its last lines in a stream buffer.
+  const fd = openSync(path, 'a');
+  let failed = false;
   return {
     write(line) {
       toConsole(line);
-      file.write(line);
+      if (failed) return;
+      try {
+        writeSync(fd, line);
+      } catch (error) {
+        failed = true;
+        process.stderr.write(`sluice: cannot write log file ${path}: ${(error as Error).message}\n`);
+      }
     },
   };
 }
