@@ -44,11 +44,12 @@ Node ${machine.node}, ${machine.platform}, kernel ${machine.kernel}. Raw rounds:
   the in-process bus and logs silent. Each stream is \`POST /api/sessions\`, then
   \`POST /api/sessions/{id}/runs\` with \`accept: text/event-stream\`, read to the end of the response.
   So every stream pays for the whole pipeline: HTTP routing and validation, the session and run
-  rows, the agent loop, the run log and bus, SSE encoding, and persisting the answer. One setting
-  differs from the defaults: \`runs.retention_ms\` is ${retention} instead of 10 minutes, because the
+  rows, the agent loop, the run log and bus, SSE encoding, and persisting the answer. Two settings
+  differ from the defaults: \`runs.retention_ms\` is ${retention} instead of 10 minutes, because the
   in-process bus keeps every ended run's event log in memory for that long; at this rate the
   default lets the heap grow by gigabytes within one benchmark, and the later rounds would
-  measure the garbage collector rather than the stream.
+  measure the garbage collector rather than the stream. And the per-client rate limit
+  (\`rate_limit.max\`, 600 a minute by default) is lifted, since the load generator is one client.
 - **Baseline** (\`bench/baseline-server.ts\`): \`node:http\` answering each \`GET\` with the frames of one
   Sluice run recorded at start-up (same count, same bytes), one \`res.write\` per frame, waiting for
   \`'drain'\` when a write returns false. No framework, no store, no work per event.

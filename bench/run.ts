@@ -195,6 +195,14 @@ async function main(): Promise<void> {
   };
 
   const summary = summarize(rounds, settings.concurrencies);
+  // Figures from rounds with failed streams measure the failure, not the stream: refuse to publish them.
+  const failed = rounds.filter((r) => r.result.errors > 0);
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} rounds had failed streams (first: ${failed[0]?.mode} c=${failed[0]?.concurrency}: ` +
+        `${failed[0]?.result.errorSamples[0]}); nothing written`,
+    );
+  }
   const results: BenchResults = {
     startedAt: startedAt.toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,

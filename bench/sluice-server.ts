@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { configSchema } from '../src/config/index.ts';
 import { createServer } from '../src/http/index.ts';
 import { reply, serveCommands } from './server-child.ts';
-import { BENCH_RETENTION_MS } from './sluice-settings.ts';
+import { BENCH_RATE_LIMIT, BENCH_RETENTION_MS } from './sluice-settings.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
 try {
@@ -21,6 +21,8 @@ try {
     documents_dir: join(scratch, 'documents'),
     demo_pace: 0,
     runs: { retention_ms: BENCH_RETENTION_MS },
+    // One load client from one address would hit the per-client rate limit within a second.
+    rate_limit: BENCH_RATE_LIMIT,
   });
   const server = await createServer(config);
   serveCommands({
