@@ -164,3 +164,49 @@ describe('MemoryEventBus', () => {
     assert.deepEqual(await bus.state(run), { state: 'missing' });
   });
 });
+
+describe('MemoryEventBus retained-log budget', () => {
+  test('past the budget the oldest ended logs go first; live logs are never dropped', async () => {
+    const one = makeEntry('probe', 1).json.length;
+    // Room for about two ended logs of three entries each.
+    const bus = new MemoryEventBus({ maxRetainedBytes: one * 7 });
+    try {
+      const fill = async (runId: string) => {
+        for (let seq = 1; seq <= 3; seq++) await bus.append(runId, makeEntry(runId, seq));
+      };
+      await fill('live');
+      for (const runId of ['a', 'b', 'c']) {
+        await fill(runId);
+        await bus.end(runId, 60_000);
+      }
+      assert.equal((await bus.state('a')).state, 'missing', 'the oldest ended log was dropped');
+      assert.equal((await bus.state('b')).state, 'ended');
+      assert.equal((await bus.state('c')).state, 'ended');
+      assert.equal((await bus.state('live')).state, 'live', 'a live log does not count and stays');
+      assert.equal((await bus.readAfter('c', 0)).length, 3);
+      // Ending again moves a log to the back of the queue.
+      await bus.end('b', 60_000);
+      await fill('d');
+      await bus.end('d', 60_000);
+      assert.equal((await bus.state('c')).state, 'missing');
+      assert.equal((await bus.state('b')).state, 'ended');
+    } finally {
+      await bus.close();
+    }
+  });
+
+  test('a single log larger than the budget is still kept until the next one ends', async () => {
+    const bus = new MemoryEventBus({ maxRetainedBytes: 1 });
+    try {
+      await bus.append('big', makeEntry('big', 1));
+      await bus.end('big', 60_000);
+      assert.equal((await bus.state('big')).state, 'ended');
+      await bus.append('next', makeEntry('next', 1));
+      await bus.end('next', 60_000);
+      assert.equal((await bus.state('big')).state, 'missing');
+      assert.equal((await bus.state('next')).state, 'ended');
+    } finally {
+      await bus.close();
+    }
+  });
+});

@@ -6,6 +6,12 @@ export interface MemoryEventBusOptions {
   pendingCancelMs?: number;
   /** Receives what a subscriber or cancel handler throws. Default `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * Upper bound on the JSON text of ended logs kept for resumption; past it the oldest ended logs
+   * are dropped before their retention period ends (their runs answer 410 like expired ones).
+   * Live logs never count and are never dropped. Default: no bound.
+   */
+  maxRetainedBytes?: number;
 }
 
 interface Subscription {
@@ -24,6 +30,8 @@ interface RunLog {
   delivered: number;
   delivering: boolean;
   dropTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Sum of the entries' JSON lengths: the measure of what an ended log keeps in memory. */
+  bytes: number;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -57,10 +65,15 @@ export class MemoryEventBus implements EventBus {
   private readonly pendingCancelMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly leases = new MemoryLeases();
+  private readonly maxRetainedBytes: number;
+  /** Ended logs, oldest end first, with the bytes they hold; a Map keeps insertion order. */
+  private readonly retained = new Map<string, number>();
+  private retainedBytes = 0;
 
   constructor(options: MemoryEventBusOptions = {}) {
     this.pendingCancelMs = options.pendingCancelMs ?? 60_000;
     this.onError = options.onError ?? ((error) => console.error('event bus callback failed', error));
+    this.maxRetainedBytes = options.maxRetainedBytes ?? Number.POSITIVE_INFINITY;
   }
 
   append(runId: string, entry: LogEntry): Promise<void> {
@@ -75,6 +88,7 @@ export class MemoryEventBus implements EventBus {
       this.logs.set(runId, log);
     }
     log.entries.push(entry);
+    log.bytes += entry.json.length;
     if (!log.delivering) this.deliver(log);
     return RESOLVED;
   }
@@ -122,7 +136,7 @@ export class MemoryEventBus implements EventBus {
     if (log.dropTimer !== undefined) clearTimeout(log.dropTimer);
     const ended = log;
     log.dropTimer = setTimeout(() => {
-      if (this.logs.get(runId) === ended) this.logs.delete(runId);
+      if (this.logs.get(runId) === ended) this.drop(runId);
     }, retentionMs);
     unref(log.dropTimer);
     if (!log.ended) {
@@ -130,7 +144,28 @@ export class MemoryEventBus implements EventBus {
       // A delivery in progress finishes the entries first, then ends the subscribers.
       if (!log.delivering) this.endAll(log);
     }
+    this.retain(runId, log.bytes);
     return RESOLVED;
+  }
+
+  /** Counts an ended log against the budget, dropping the oldest others while over it. */
+  private retain(runId: string, bytes: number): void {
+    this.retainedBytes -= this.retained.get(runId) ?? 0;
+    this.retained.delete(runId);
+    this.retained.set(runId, bytes);
+    this.retainedBytes += bytes;
+    for (const oldest of this.retained.keys()) {
+      if (this.retainedBytes <= this.maxRetainedBytes || oldest === runId) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(runId: string): void {
+    const log = this.logs.get(runId);
+    if (log?.dropTimer !== undefined) clearTimeout(log.dropTimer);
+    this.logs.delete(runId);
+    this.retainedBytes -= this.retained.get(runId) ?? 0;
+    this.retained.delete(runId);
   }
 
   /**
@@ -199,6 +234,8 @@ export class MemoryEventBus implements EventBus {
       if (!log.delivering) this.endAll(log);
     }
     this.logs.clear();
+    this.retained.clear();
+    this.retainedBytes = 0;
     for (const timer of this.pendingCancels.values()) clearTimeout(timer);
     this.pendingCancels.clear();
     this.cancelHandlers.clear();
@@ -274,5 +311,6 @@ function newLog(): RunLog {
     delivered: 0,
     delivering: false,
     dropTimer: undefined,
+    bytes: 0,
   };
 }

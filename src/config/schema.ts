@@ -113,6 +113,8 @@ export const configSchema = z.strictObject({
       heartbeat_ms: z.number().int().min(1000).max(300_000).default(15_000),
       shutdown_grace_ms: z.number().int().min(0).default(10_000),
       max_queued_frames: z.number().int().min(16).default(10_000),
+      /** In-process bus only: megabytes of ended event logs kept for resumption; oldest go first. */
+      retained_log_mb: z.number().int().min(1).default(256),
     })
     .default({
       retention_ms: 600_000,
@@ -122,6 +124,7 @@ export const configSchema = z.strictObject({
       heartbeat_ms: 15_000,
       shutdown_grace_ms: 10_000,
       max_queued_frames: 10_000,
+      retained_log_mb: 256,
     }),
   /** The extraction task (`POST /v1/extract`): billing and the largest document it reads. */
   extraction: z

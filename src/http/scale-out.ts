@@ -12,7 +12,9 @@ export function newInstanceId(): string {
 
 /** The Redis bus when `redis_url` is set, else the in-process one. */
 export async function openBus(config: SluiceConfig, log: Logger): Promise<EventBus> {
-  if (!config.redis_url) return new MemoryEventBus();
+  if (!config.redis_url) {
+    return new MemoryEventBus({ maxRetainedBytes: config.runs.retained_log_mb * 1024 * 1024 });
+  }
   return RedisEventBus.connect({
     url: config.redis_url,
     prefix: config.redis.prefix,
