@@ -1,6 +1,7 @@
 export { AgentCatalog } from './catalog.ts';
 export { conversationEnd } from './conversation-end.ts';
 export type { AgentDefinition, ModelSettings } from './definition.ts';
+export { errorEvent } from './error-event.ts';
 export type { AgentLimits, AgentMessage, AgentRunInput, AgentRunResult, ToolResultRecord } from './loop.ts';
 export { runAgent } from './loop.ts';
 export { PRESET_AGENTS } from './presets.ts';

@@ -12,6 +12,7 @@ import {
 } from '../protocol/index.ts';
 import { executeTool, type ToolRegistry } from '../tools/index.ts';
 import type { AgentDefinition } from './definition.ts';
+import { errorEvent } from './error-event.ts';
 import type { EventSink } from './sink.ts';
 import { toSluiceError } from './to-sluice-error.ts';
 import { addUsage, emptyUsage } from './usage.ts';
@@ -124,15 +125,7 @@ class AgentTurn {
         return this.result('cancelled', null);
       }
       this.finishReason = 'error';
-      sink.emit({
-        event_type: 'error',
-        data: {
-          error_message: error.toBody(language).error.message,
-          error_details: error.details,
-          code: error.code,
-          retryable: error.retryable,
-        },
-      });
+      sink.emit(errorEvent(error, language));
       return this.result('failed', error);
     }
   }

@@ -132,7 +132,6 @@ export class GTPlannerApi {
     const agent = this.deps.agents.require(PLANNER_AGENT_ID);
     const tenantId = options.tenantId ?? DEFAULT_TENANT;
 
-    await this.deps.store.ensureTenant(tenantId);
     const session = await this.deps.store.createSession({
       tenant_id: tenantId,
       user_id: options.userId ?? null,

@@ -4,6 +4,7 @@ import {
   type AgentRunResult,
   conversationEnd,
   emptyUsage,
+  errorEvent,
   runAgent,
   toSluiceError,
 } from '../agent/index.ts';
@@ -332,25 +333,9 @@ export class RunManager {
     if (status === 'interrupted') {
       const error = new SluiceError('run_interrupted');
       errorRecord = error;
-      log.emit({
-        event_type: 'error',
-        data: {
-          error_message: error.toBody(request.language).error.message,
-          error_details: null,
-          code: error.code,
-          retryable: error.retryable,
-        },
-      });
+      log.emit(errorEvent(error, request.language));
     } else if (status === 'failed' && !result && errorRecord) {
-      log.emit({
-        event_type: 'error',
-        data: {
-          error_message: errorRecord.toBody(request.language).error.message,
-          error_details: errorRecord.details,
-          code: errorRecord.code,
-          retryable: errorRecord.retryable,
-        },
-      });
+      log.emit(errorEvent(errorRecord, request.language));
     }
 
     const final: AgentRunResult = result ?? {

@@ -3,12 +3,12 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { LogEntry } from '../../bus/index.ts';
-import { ExtractionFrames, extractionInstruction, McpRunResult, mcpProgress } from '../../dialects/index.ts';
+import { ExtractionFrames, McpRunResult, mcpProgress } from '../../dialects/index.ts';
 import { chooseLanguage, type Language, normalizeLanguage, SluiceError } from '../../protocol/index.ts';
 import type { SessionRecord } from '../../store/index.ts';
 import type { Principal } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { EXTRACTION_AGENT_ID } from '../routes/extract.ts';
+import { startExtraction } from '../extraction-task.ts';
 import { requestedLanguage } from '../validate.ts';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -117,7 +117,6 @@ async function callAgent(
       throw new SluiceError('validation_failed', { issues });
     }
   } else {
-    await ctx.store.ensureTenant(principal.tenantId);
     session = await ctx.store.createSession({
       tenant_id: principal.tenantId,
       user_id: principal.userId,
@@ -149,26 +148,14 @@ async function callExtract(
   args: { document_path: string; user_id: string; language?: string | undefined },
   extra: Extra,
 ): Promise<CallToolResult> {
-  const agent = ctx.agents.require(EXTRACTION_AGENT_ID);
   const language = chooseLanguage({ request: requestedLanguage(args.language) });
-  await ctx.store.ensureTenant(principal.tenantId);
-  const session = await ctx.store.createSession({
-    tenant_id: principal.tenantId,
+  const { run, task, billing } = await startExtraction(ctx, principal, {
+    document_path: args.document_path,
     user_id: args.user_id,
-    agent_id: agent.id,
     language,
-    title: '',
-    metadata: { dialect: 'mcp-extract', document_path: args.document_path },
+    source: 'mcp-extract',
   });
-  const run = await ctx.runs.start({
-    tenantId: principal.tenantId,
-    session,
-    message: extractionInstruction(args.document_path, language),
-    language,
-  });
-  const task = { task_id: `task_${run.id}`, user_id: args.user_id, document_path: args.document_path };
-  const { price_per_item, currency } = ctx.config.extraction;
-  const frames = new ExtractionFrames(task, { pricePerItem: price_per_item, currency });
+  const frames = new ExtractionFrames(task, billing);
   let outcome: CallToolResult | undefined;
   await followRun(ctx, run.id, extra, (entry) => {
     for (const frame of frames.push(entry)) {

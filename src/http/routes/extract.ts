@@ -2,18 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type ExtractionRequest,
   extractionDialect,
-  extractionInstruction,
   extractionQuery,
   extractionRequest,
 } from '../../dialects/index.ts';
 import { chooseLanguage } from '../../protocol/index.ts';
 import type { Principal } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { startExtraction } from '../extraction-task.ts';
 import { sendRunStream } from '../send-run-stream.ts';
 import { parse, requestedLanguage } from '../validate.ts';
-
-/** The agent that runs extraction tasks. */
-export const EXTRACTION_AGENT_ID = 'extractor';
 
 /**
  * The extraction task: `POST /v1/extract` `{document_path, user_id}` streams `status_update`
@@ -42,34 +39,23 @@ async function startTask(
   principal: Principal,
   body: ExtractionRequest,
 ): Promise<FastifyReply> {
-  const agent = ctx.agents.require(EXTRACTION_AGENT_ID);
   // The path says nothing about the language: the request's field, else Accept-Language.
   const language = chooseLanguage({
     request: requestedLanguage(body.language),
     acceptLanguage: request.headers['accept-language'],
   });
-  const session = await ctx.store.createSession({
-    tenant_id: principal.tenantId,
+  const { run, task, billing } = await startExtraction(ctx, principal, {
+    document_path: body.document_path,
     user_id: body.user_id,
-    agent_id: agent.id,
     language,
-    title: '',
-    metadata: { dialect: 'extract', document_path: body.document_path },
+    source: 'extract',
   });
-  const run = await ctx.runs.start({
-    tenantId: principal.tenantId,
-    session,
-    message: extractionInstruction(body.document_path, language),
-    language,
-  });
-  const task = { task_id: `task_${run.id}`, user_id: body.user_id, document_path: body.document_path };
-  const { price_per_item, currency } = ctx.config.extraction;
   sendRunStream(ctx, request, reply, {
     run,
     after: 0,
     heartbeatMs: ctx.config.runs.heartbeat_ms,
     language,
-    dialect: extractionDialect(task, { pricePerItem: price_per_item, currency }),
+    dialect: extractionDialect(task, billing),
     headers: { 'x-sluice-task-id': task.task_id },
     onClientGone: () => void ctx.runs.cancel(run.id),
   });
