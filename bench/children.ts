@@ -25,9 +25,9 @@ function hookExit(): void {
 }
 
 /** A forked TypeScript child (through tsx) with IPC, its stdout and stderr passed through. */
-export function forkChild(script: URL, execArgv: string[] = []): ChildProcess {
+export function forkChild(script: URL, execArgv: string[] = [], args: string[] = []): ChildProcess {
   hookExit();
-  const child = fork(script, [], {
+  const child = fork(script, args, {
     execArgv: ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,7 +1,9 @@
 /**
  * A Sluice server for the benchmark, in its own process: the demo model at pace 0 (no timers),
  * PGlite in memory, the in-process bus, logs silent, on 127.0.0.1 port 0. Reports its URL to the
- * orchestrator over IPC, then follows the commands of serveCommands.
+ * orchestrator over IPC, then follows the commands of serveCommands. A JSON object as the first
+ * argument overrides configuration keys (shallow merge; `runs` merges one level down), so each
+ * scenario states only what it changes: `forkChild(url, [], [JSON.stringify({ demo_pace: 0.1 })])`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { BENCH_RATE_LIMIT, BENCH_RETENTION_MS } from './sluice-settings.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
 try {
+  const overrides = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;
   const config = configSchema.parse({
     host: '127.0.0.1',
     port: 0,
@@ -20,9 +23,10 @@ try {
     data_dir: 'memory://',
     documents_dir: join(scratch, 'documents'),
     demo_pace: 0,
-    runs: { retention_ms: BENCH_RETENTION_MS },
     // One load client from one address would hit the per-client rate limit within a second.
     rate_limit: BENCH_RATE_LIMIT,
+    ...overrides,
+    runs: { retention_ms: BENCH_RETENTION_MS, ...(overrides.runs as object | undefined) },
   });
   const server = await createServer(config);
   serveCommands({
