@@ -13,13 +13,55 @@ export interface ProcessStats {
   cpuSystem: number;
 }
 
-/** What a server child (baseline or Sluice) accepts. */
-export type ServerCommand = { type: 'init'; frames: string[] } | { type: 'stats' } | { type: 'stop' };
+/** What the Sluice server child knows of its runs (the `runs` command; bench/soak.ts). */
+export interface RunCounts {
+  /** Runs the store still holds as `queued` or `running`, by status. */
+  unfinished: Record<string, number>;
+  /** Runs that ended since the server started, by status. */
+  ended: Record<string, number>;
+  /** Runs the run engine is still executing. */
+  active: number;
+  /** SSE responses still open. */
+  openStreams: number;
+}
+
+/**
+ * The server's event-loop delay over a window, in ms (perf_hooks.monitorEventLoopDelay at 10 ms
+ * resolution: how late a timer due every 10 ms ran).
+ */
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/**
+ * The baseline's frames. With `delaysMs` (one per frame), /stream waits that long before writing
+ * each frame, on a timer of its own per stream: a paced writer (bench/scenarios/latency.ts).
+ */
+export type ServerInit = { type: 'init'; frames: string[]; delaysMs?: number[] };
+
+/**
+ * What a server child (baseline or Sluice) accepts. `gc` runs the garbage collector when the
+ * child was started with --expose-gc; `runs` is answered by the Sluice server only; `loop-delay`
+ * answers the event-loop delay since the previous `loop-delay` (or the start) and opens a new window.
+ */
+export type ServerCommand =
+  | ServerInit
+  | { type: 'stats' }
+  | { type: 'gc' }
+  | { type: 'runs' }
+  | { type: 'loop-delay' }
+  | { type: 'stop' };
 
 /** What a server child sends back. */
 export type ServerReply =
   | { type: 'ready'; url: string }
   | { type: 'stats'; stats: ProcessStats }
+  | { type: 'gc'; collected: boolean; stats: ProcessStats }
+  | { type: 'runs'; counts: RunCounts }
+  | { type: 'loop-delay'; delay: LoopDelay }
   | { type: 'error'; message: string };
 
 export type LoadMode = 'baseline' | 'sluice';
@@ -36,6 +78,8 @@ export interface LoadJob {
   tailMs: number;
   /** The run's message (Sluice mode). */
   message: string;
+  /** Spreads the first streams evenly over this many ms instead of starting them all at once. */
+  rampMs?: number;
 }
 
 /** Milliseconds; percentiles come from a log histogram (about 1% relative precision). */

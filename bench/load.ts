@@ -150,7 +150,9 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       round.errorSamples.push(error instanceof Error ? error.message : String(error));
     }
   };
-  const worker = async () => {
+  const rampMs = job.rampMs ?? 0;
+  const worker = async (index: number) => {
+    if (rampMs > 0) await new Promise((resolve) => setTimeout(resolve, (index * rampMs) / job.concurrency));
     while (performance.now() < deadline && started < job.maxStreams) {
       started++;
       try {
@@ -166,7 +168,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   const cut = new Promise<void>((resolve) => {
     tailTimer = setTimeout(resolve, job.durationMs + job.tailMs);
   });
-  const workers = Promise.all(Array.from({ length: job.concurrency }, worker));
+  const workers = Promise.all(Array.from({ length: job.concurrency }, (_, index) => worker(index)));
   await Promise.race([workers, cut]);
   clearTimeout(tailTimer);
   // Streams still open past the tail: cut them (each worker's stream rejects and counts an error).

@@ -16,9 +16,26 @@ export interface BenchSettings {
   rounds: number;
   roundMs: number;
   warmupMs: number;
-  message: string;
   /** Sluice's runs.retention_ms in the benchmark (see bench/sluice-settings.ts). */
   retentionMs: number;
+}
+
+/** What one stream is: the run a message asks the demo model for. */
+export interface Workload {
+  name: 'long' | 'short';
+  /** What the workload shows, in a sentence for the report. */
+  purpose: string;
+  message: string;
+}
+
+/** One workload measured at every concurrency. */
+export interface WorkloadResults {
+  workload: Workload;
+  /** The Sluice run the baseline replays. */
+  recordedRun: { frames: number; events: number; bytes: number };
+  memory: { baseline: MemoryRecord; sluice: MemoryRecord };
+  summary: ConcurrencySummary[];
+  rounds: RoundRecord[];
 }
 
 /** What bench/results/<date>.json holds. */
@@ -28,11 +45,7 @@ export interface BenchResults {
   command: string;
   machine: MachineInfo;
   settings: BenchSettings;
-  /** The Sluice run the baseline replays. */
-  recordedRun: { frames: number; events: number; bytes: number };
-  memory: { baseline: MemoryRecord; sluice: MemoryRecord };
-  summary: ConcurrencySummary[];
-  rounds: RoundRecord[];
+  workloads: WorkloadResults[];
   totalSeconds: number;
 }
 

@@ -7,22 +7,46 @@
  * time, and every child is killed on the way out, whatever the way.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { throughputChart } from './chart-svg.ts';
 import { forkChild, killChildren, nextMessage } from './children.ts';
+import { withSection } from './doc-sections.ts';
 import { textTable } from './format.ts';
 import type { LoadCommand, LoadJob, LoadMode, LoadResult, ProcessStats, ServerCommand } from './ipc.ts';
 import { benchmarksMarkdown, CHART_FILE } from './markdown.ts';
 import { recordRun } from './record-run.ts';
-import { type BenchResults, type BenchSettings, machineInfo } from './results.ts';
+import {
+  type BenchResults,
+  type BenchSettings,
+  machineInfo,
+  type Workload,
+  type WorkloadResults,
+} from './results.ts';
 import { BENCH_RETENTION_MS } from './sluice-settings.ts';
 import { type RoundRecord, summarize } from './summary.ts';
 import { costTable, latencyTable, throughputTable } from './tables.ts';
 
-const MESSAGE = 'write a long detailed text about rivers';
+/**
+ * Long streams measure the per-event path (the run's fixed costs spread over 10,000 events);
+ * short ones, a run per 289 events, show what a session, a run and its rows cost.
+ */
+const WORKLOADS: Workload[] = [
+  {
+    name: 'long',
+    purpose: 'the per-event path: a run of about 10,000 events per stream',
+    message: 'write a long detailed text about rivers in 10000 words',
+  },
+  {
+    name: 'short',
+    purpose: 'the per-run cost: a new session and run for every 289 events',
+    message: 'write a long detailed text about rivers',
+  },
+];
 const ROOT = new URL('../', import.meta.url);
+/** The V8 flags of package.json's `start` script, read from it so the two cannot drift apart. */
+const SLUICE_NODE_FLAGS = startScriptFlags();
 const START_TIMEOUT_MS = 60_000;
 /** A round's streams still open this long after its duration are cut (and counted as errors). */
 const TAIL_MS = 15_000;
@@ -48,7 +72,6 @@ const settings: BenchSettings = quick
       rounds: 3,
       roundMs: 1_000,
       warmupMs: 800,
-      message: MESSAGE,
       retentionMs: BENCH_RETENTION_MS,
     }
   : {
@@ -57,7 +80,6 @@ const settings: BenchSettings = quick
       rounds: 4,
       roundMs: 5_000,
       warmupMs: 3_000,
-      message: MESSAGE,
       retentionMs: BENCH_RETENTION_MS,
     };
 
@@ -101,46 +123,27 @@ async function stopChild(child: ChildProcess, message: ServerCommand | LoadComma
   await Promise.race([exited, sleep(15_000)]);
 }
 
-async function main(): Promise<void> {
-  const began = performance.now();
-  const startedAt = new Date();
-  let profileDir: string | undefined;
-  if (profile) profileDir = mkdtempSync(join(tmpdir(), 'sluice-bench-profile-'));
-
-  console.log(`sluice bench${quick ? ' (quick)' : ''}: starting servers`);
-  const sluice = forkChild(
-    new URL('bench/sluice-server.ts', ROOT),
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
-  const sluiceUrl = await nextMessage(sluice, readyUrl, START_TIMEOUT_MS, 'sluice server');
-  const frames = await recordRun(sluiceUrl, MESSAGE);
-  const recorded = frames.join('');
+/**
+ * One workload at every concurrency: records the Sluice run the baseline will replay, warms both
+ * servers up on it, then runs the interleaved rounds.
+ */
+async function measureWorkload(
+  workload: Workload,
+  servers: Record<LoadMode, { child: ChildProcess; url: string }>,
+  load: ChildProcess,
+): Promise<WorkloadResults> {
+  const baseline = servers.baseline.child;
+  const sluice = servers.sluice.child;
+  const frames = await recordRun(servers.sluice.url, workload.message);
   const recordedRun = {
     frames: frames.length,
     events: frames.filter((f) => f.startsWith('id:')).length,
-    bytes: Buffer.byteLength(recorded),
+    bytes: Buffer.byteLength(frames.join('')),
   };
-
-  const baseline = forkChild(new URL('bench/baseline-server.ts', ROOT));
-  const baselineReady = nextMessage(baseline, readyUrl, START_TIMEOUT_MS, 'baseline server');
   command(baseline, { type: 'init', frames });
-  const baselineUrl = await baselineReady;
-
-  const load = forkChild(new URL('bench/load.ts', ROOT));
-  await nextMessage(
-    load,
-    (m) => ((m as { type?: string }).type === 'ready' ? true : undefined),
-    START_TIMEOUT_MS,
-    'load generator',
-  );
   console.log(
-    `recorded run: ${recordedRun.events} events, ${recordedRun.bytes} bytes; baseline ${baselineUrl}, Sluice ${sluiceUrl}`,
+    `${workload.name} streams: ${recordedRun.events} events, ${recordedRun.bytes} bytes per stream`,
   );
-
-  const servers: Record<LoadMode, { child: ChildProcess; url: string }> = {
-    baseline: { child: baseline, url: baselineUrl },
-    sluice: { child: sluice, url: sluiceUrl },
-  };
   const job = (mode: LoadMode, concurrency: number, durationMs: number): LoadJob => ({
     url: servers[mode].url,
     mode,
@@ -148,7 +151,7 @@ async function main(): Promise<void> {
     durationMs,
     maxStreams: MAX_STREAMS,
     tailMs: TAIL_MS,
-    message: MESSAGE,
+    message: workload.message,
   });
 
   console.log(`warming up (${settings.warmupMs} ms each)`);
@@ -181,7 +184,7 @@ async function main(): Promise<void> {
           },
         });
         console.log(
-          `c=${String(concurrency).padStart(3)} round ${round} ${mode.padEnd(8)} ` +
+          `${workload.name} c=${String(concurrency).padStart(3)} round ${round} ${mode.padEnd(8)} ` +
             `${String(result.eventsPerSecond).padStart(7)} events/s  ${result.streamsCompleted} streams  ` +
             `${result.errors} errors${result.errors ? ` (${result.errorSamples[0]})` : ''}`,
         );
@@ -193,28 +196,76 @@ async function main(): Promise<void> {
     baseline: await serverStats(baseline, 'baseline'),
     sluice: await serverStats(sluice, 'sluice'),
   };
-
-  const summary = summarize(rounds, settings.concurrencies);
   // Figures from rounds with failed streams measure the failure, not the stream: refuse to publish them.
   const failed = rounds.filter((r) => r.result.errors > 0);
   if (failed.length > 0) {
     throw new Error(
-      `${failed.length} rounds had failed streams (first: ${failed[0]?.mode} c=${failed[0]?.concurrency}: ` +
-        `${failed[0]?.result.errorSamples[0]}); nothing written`,
+      `${workload.name}: ${failed.length} rounds had failed streams (first: ${failed[0]?.mode} ` +
+        `c=${failed[0]?.concurrency}: ${failed[0]?.result.errorSamples[0]}); nothing written`,
     );
   }
-  const results: BenchResults = {
-    startedAt: startedAt.toISOString(),
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    machine: machineInfo(),
-    settings,
+  return {
+    workload,
     recordedRun,
     memory: {
       baseline: { before: memoryBefore.baseline, after: memoryAfter.baseline },
       sluice: { before: memoryBefore.sluice, after: memoryAfter.sluice },
     },
-    summary,
+    summary: summarize(rounds, settings.concurrencies),
     rounds,
+  };
+}
+
+function startScriptFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--max-semi-space-size'));
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const startedAt = new Date();
+  let profileDir: string | undefined;
+  if (profile) profileDir = mkdtempSync(join(tmpdir(), 'sluice-bench-profile-'));
+
+  console.log(`sluice bench${quick ? ' (quick)' : ''}: starting servers`);
+  // The young generation `npm start` gives Sluice (see docs/deployment.md): each event's garbage
+  // dies young, and a larger nursery collects it less often.
+  const sluice = forkChild(new URL('bench/sluice-server.ts', ROOT), [
+    ...SLUICE_NODE_FLAGS,
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ]);
+  const sluiceUrl = await nextMessage(sluice, readyUrl, START_TIMEOUT_MS, 'sluice server');
+  const baseline = forkChild(new URL('bench/baseline-server.ts', ROOT));
+  const baselineReady = nextMessage(baseline, readyUrl, START_TIMEOUT_MS, 'baseline server');
+  // The baseline listens once it has frames; each workload gives it its own.
+  command(baseline, { type: 'init', frames: [] });
+  const baselineUrl = await baselineReady;
+  const load = forkChild(new URL('bench/load.ts', ROOT));
+  await nextMessage(
+    load,
+    (m) => ((m as { type?: string }).type === 'ready' ? true : undefined),
+    START_TIMEOUT_MS,
+    'load generator',
+  );
+  console.log(`baseline ${baselineUrl}, Sluice ${sluiceUrl}`);
+  const servers: Record<LoadMode, { child: ChildProcess; url: string }> = {
+    baseline: { child: baseline, url: baselineUrl },
+    sluice: { child: sluice, url: sluiceUrl },
+  };
+
+  const workloads: WorkloadResults[] = [];
+  for (const workload of WORKLOADS) {
+    workloads.push(await measureWorkload(workload, servers, load));
+  }
+
+  const results: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: machineInfo(),
+    settings,
+    workloads,
     totalSeconds: 0,
   };
 
@@ -225,8 +276,11 @@ async function main(): Promise<void> {
   ]);
   results.totalSeconds = Math.round((performance.now() - began) / 100) / 10;
 
-  for (const table of [throughputTable(summary), latencyTable(summary), costTable(summary)]) {
-    console.log(`\n${textTable(table.header, table.rows)}`);
+  for (const { workload, summary } of workloads) {
+    console.log(`\n${workload.name} streams: ${workload.purpose}`);
+    for (const table of [throughputTable(summary), latencyTable(summary), costTable(summary)]) {
+      console.log(`\n${textTable(table.header, table.rows)}`);
+    }
   }
   console.log('\n(medians over rounds; TTFE = time to first event, gap = between consecutive events, ms)');
 
@@ -238,10 +292,22 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${resultsFile.pathname}`);
   if (!quick) {
     const subtitle = `${results.machine.cores} cores, ${results.machine.cpuModel}, Node ${results.machine.node}, ${day}`;
-    writeFileSync(new URL(`docs/${CHART_FILE}`, ROOT), throughputChart(summary, subtitle));
+    const long = workloads[0]!;
     writeFileSync(
-      new URL('docs/benchmarks.md', ROOT),
-      benchmarksMarkdown(results, `bench/results/${day}.json`),
+      new URL(`docs/${CHART_FILE}`, ROOT),
+      throughputChart(
+        long.summary,
+        `${subtitle}; ${long.recordedRun.events.toLocaleString('en-US')} events per stream`,
+      ),
+    );
+    const page = new URL('docs/benchmarks.md', ROOT);
+    writeFileSync(
+      page,
+      withSection(
+        readFileSync(page, 'utf8'),
+        'throughput',
+        benchmarksMarkdown(results, `bench/results/${day}.json`),
+      ),
     );
     console.log('wrote docs/benchmarks.md and docs/' + CHART_FILE);
   }

@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../protocol/index.ts';
+import type { CanonicalEvent, SluiceError } from '../protocol/index.ts';
 
 /** One event of a run's log, with its JSON encoded once so every reader shares it. */
 export interface LogEntry {
@@ -6,6 +6,11 @@ export interface LogEntry {
   event: CanonicalEvent;
   /** `JSON.stringify(event)`, computed once at append. */
   json: string;
+  /**
+   * The native dialect's SSE frame, encoded by the first subscriber that needs it and shared by
+   * the rest (a cache on the entry itself: cheaper for the garbage collector than a WeakMap).
+   */
+  nativeFrame?: string;
 }
 
 export type LogState =
@@ -21,6 +26,13 @@ export interface LogSubscriber {
   onEntry(entry: LogEntry): void;
   /** Called once after the last entry of an ended log, or when the log is dropped. */
   onEnd(): void;
+  /**
+   * Called once, instead of onEnd, when the bus gives up delivering: its backing service (Redis)
+   * stayed unreachable longer than the bus allows (`bus_unavailable`). The log itself may go on;
+   * the subscriber should tell its client to resume later. Without it, the subscription waits
+   * for the service to come back, however long that takes.
+   */
+  onError?(error: SluiceError): void;
 }
 
 export type Unsubscribe = () => void;

@@ -163,6 +163,32 @@ describe('MemoryEventBus', () => {
     assert.deepEqual(sub.log, ['1', 'end']);
     assert.deepEqual(await bus.state(run), { state: 'missing' });
   });
+
+  test('subscriberCount counts live subscriptions per log and in all; unsubscribing and ending remove them', async () => {
+    const bus = new MemoryEventBus();
+    const run = newId();
+    const other = newId();
+    assert.equal(bus.subscriberCount(run), 0, 'a missing log has none');
+    await bus.append(run, makeEntry(run, 1));
+    await bus.append(other, makeEntry(other, 1));
+    const first = bus.subscribe(run, 0, recorder());
+    bus.subscribe(run, 1, recorder());
+    bus.subscribe(other, 0, recorder());
+    assert.equal(bus.subscriberCount(run), 2);
+    assert.equal(bus.subscriberCount(other), 1);
+    assert.equal(bus.subscriberCount(), 3);
+    first();
+    first();
+    assert.equal(bus.subscriberCount(run), 1, 'unsubscribing twice removes one');
+    await bus.end(run, 60_000);
+    assert.equal(bus.subscriberCount(run), 0, 'ending the log ends its subscribers');
+    // A subscription to an ended log ends in a microtask and never counts.
+    bus.subscribe(run, 0, recorder());
+    assert.equal(bus.subscriberCount(run), 0);
+    assert.equal(bus.subscriberCount(), 1);
+    await bus.close();
+    assert.equal(bus.subscriberCount(), 0);
+  });
 });
 
 describe('MemoryEventBus retained-log budget', () => {

@@ -126,6 +126,17 @@ export class MemoryEventBus implements EventBus {
     return unsubscribe;
   }
 
+  /**
+   * Read-only introspection, for leak checks: live subscriptions to `runId`'s log, or to every log
+   * when no id is given. A subscription leaves the count when it unsubscribes or its log ends.
+   */
+  subscriberCount(runId?: string): number {
+    if (runId !== undefined) return this.logs.get(runId)?.subscriptions.size ?? 0;
+    let count = 0;
+    for (const log of this.logs.values()) count += log.subscriptions.size;
+    return count;
+  }
+
   end(runId: string, retentionMs: number): Promise<void> {
     let log = this.logs.get(runId);
     if (log === undefined) {

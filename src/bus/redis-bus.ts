@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CanonicalEvent } from '../protocol/index.ts';
+import { type CanonicalEvent, SluiceError } from '../protocol/index.ts';
 import type { EventBus, LogEntry, LogState, LogSubscriber, Unsubscribe } from './event-bus.ts';
 import { CancelHandlers } from './redis-cancels.ts';
 import { ChannelMux } from './redis-channels.ts';
@@ -23,6 +23,12 @@ export interface RedisEventBusOptions {
   name?: string;
   /** Receives connection errors and what a subscriber or cancel handler throws. Default `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * While Redis is unreachable: how long a subscription waits before its subscriber is told
+   * (`onError`, `bus_unavailable`), and the longest a request waits on Redis (taking a run's
+   * lease, asking for a cancel) before it fails with `bus_unavailable`. Default 15 s.
+   */
+  maxOutageMs?: number;
 }
 
 type RawEntry = [id: string, fields: string[]];
@@ -58,6 +64,7 @@ export class RedisEventBus implements EventBus {
   private readonly mux: ChannelMux;
   private readonly followers: LogFollowers;
   private readonly cancels: CancelHandlers;
+  private readonly maxOutageMs: number;
   private closed = false;
 
   /** Connects the three connections; rejects with the address and cause when Redis cannot be reached. */
@@ -74,9 +81,10 @@ export class RedisEventBus implements EventBus {
             // Commands issued in one tick go out in one write, in order: 2-3x the appends per second.
             // The subscriber instead waits out outages: ioredis resubscribes when it is back.
             ...(role === 'events' ? { maxRetriesPerRequest: null } : { enableAutoPipelining: true }),
-            // Reads (replays, state, /health) fail within seconds while Redis is away. Writes wait:
-            // an append that timed out here could still land later, after its successors.
-            ...(role === 'reader' ? { commandTimeout: 5000 } : {}),
+            // Reads (replays, state, /health) fail within seconds while Redis is away (within the
+            // outage bound, so that a stream's failing reads reach it in time). Writes wait: an
+            // append that timed out here could still land later, after its successors.
+            ...(role === 'reader' ? { commandTimeout: Math.min(5000, options.maxOutageMs ?? 15_000) } : {}),
           }),
         );
       }
@@ -98,6 +106,7 @@ export class RedisEventBus implements EventBus {
     this.maxLogEntries = options.maxLogEntries ?? 100_000;
     this.pendingCancelMs = options.pendingCancelMs ?? 60_000;
     this.pageSize = options.pageSize ?? 1000;
+    this.maxOutageMs = options.maxOutageMs ?? 15_000;
     this.scripts = defineScripts(writer);
     const onError = options.onError;
     this.mux = new ChannelMux(events, onError);
@@ -107,6 +116,7 @@ export class RedisEventBus implements EventBus {
       readPage: (runId, fromSeq) => this.readPage(runId, fromSeq),
       onError,
       retryMs: 500,
+      maxOutageMs: this.maxOutageMs,
     });
     this.cancels = new CancelHandlers({
       mux: this.mux,
@@ -119,6 +129,9 @@ export class RedisEventBus implements EventBus {
     let lost = false;
     events.on('close', () => {
       lost = true;
+      // Live followers would hear nothing while the connection is down, and so never notice an
+      // outage: reading makes them retry until Redis is back, or give up past maxOutageMs.
+      if (!this.closed) this.followers.resync();
     });
     events.on('ready', () => {
       if (!lost) return;
@@ -149,6 +162,10 @@ export class RedisEventBus implements EventBus {
   }
 
   async readAfter(runId: string, afterSeq: number): Promise<LogEntry[]> {
+    return this.bounded(this.readAll(runId, afterSeq));
+  }
+
+  private async readAll(runId: string, afterSeq: number): Promise<LogEntry[]> {
     const { log } = this.keys(runId);
     const out: LogEntry[] = [];
     let from = afterSeq > 0 ? Math.floor(afterSeq) + 1 : 1;
@@ -162,7 +179,7 @@ export class RedisEventBus implements EventBus {
   }
 
   async state(runId: string): Promise<LogState> {
-    const [last, ended] = await this.reader.hmget(this.keys(runId).meta, 'last', 'ended');
+    const [last, ended] = await this.bounded(this.reader.hmget(this.keys(runId).meta, 'last', 'ended'));
     return toState(last ?? null, ended ?? null);
   }
 
@@ -187,7 +204,9 @@ export class RedisEventBus implements EventBus {
 
   async requestCancel(runId: string): Promise<void> {
     const keys = this.keys(runId);
-    await this.scripts.sluiceCancel(keys.meta, keys.pendingCancel, keys.cancel, this.pendingCancelMs);
+    await this.bounded(
+      this.scripts.sluiceCancel(keys.meta, keys.pendingCancel, keys.cancel, this.pendingCancelMs),
+    );
   }
 
   onCancel(runId: string, handler: () => void): Unsubscribe {
@@ -195,12 +214,14 @@ export class RedisEventBus implements EventBus {
   }
 
   async acquireLease(runId: string, holder: string, ttlMs: number): Promise<boolean> {
-    const result = await this.writer.set(this.keys(runId).lease, holder, 'PX', Math.ceil(ttlMs), 'NX');
+    const lease = this.keys(runId).lease;
+    const result = await this.bounded(this.writer.set(lease, holder, 'PX', Math.ceil(ttlMs), 'NX'));
     return result === 'OK';
   }
 
   async renewLease(runId: string, holder: string, ttlMs: number): Promise<boolean> {
-    return (await this.scripts.sluiceRenewLease(this.keys(runId).lease, holder, Math.ceil(ttlMs))) === 1;
+    const renewed = this.scripts.sluiceRenewLease(this.keys(runId).lease, holder, Math.ceil(ttlMs));
+    return (await this.bounded(renewed)) === 1;
   }
 
   async releaseLease(runId: string, holder: string): Promise<void> {
@@ -208,7 +229,7 @@ export class RedisEventBus implements EventBus {
   }
 
   async leaseHolder(runId: string): Promise<string | undefined> {
-    return (await this.writer.get(this.keys(runId).lease)) ?? undefined;
+    return (await this.bounded(this.writer.get(this.keys(runId).lease))) ?? undefined;
   }
 
   /** Channels the subscriber connection listens to now: one per run with local subscribers or handlers. */
@@ -223,6 +244,28 @@ export class RedisEventBus implements EventBus {
     this.cancels.clear();
     this.mux.clear();
     await Promise.all([closeRedis(this.writer), closeRedis(this.reader), closeRedis(this.events)]);
+  }
+
+  /**
+   * A call a request or a timer waits on: when Redis fails it or does not answer within
+   * maxOutageMs, it rejects with `bus_unavailable` (an HTTP 503 from the error table). Appends and
+   * ends are not bounded this way: they must land in order, so they wait for Redis instead.
+   */
+  private async bounded<T>(call: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer within ${this.maxOutageMs} ms`)),
+        this.maxOutageMs,
+      );
+    });
+    try {
+      return await Promise.race([call, timeout]);
+    } catch (error) {
+      throw new SluiceError('bus_unavailable', {}, null, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private keys(runId: string): RunKeys {

@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../protocol/index.ts';
+import { type CanonicalEvent, SluiceError } from '../protocol/index.ts';
 import type { LogEntry, LogState, LogSubscriber, Unsubscribe } from './event-bus.ts';
 import type { ChannelMux, Listening } from './redis-channels.ts';
 
@@ -22,6 +22,11 @@ export interface FollowerIo {
   onError(error: unknown): void;
   /** Wait before reading again after a failed read. */
   retryMs: number;
+  /**
+   * How long reads may keep failing (Redis unreachable) before a follower whose subscriber has
+   * `onError` is ended with `bus_unavailable`, so that its client is told instead of left waiting.
+   */
+  maxOutageMs: number;
 }
 
 interface Follower {
@@ -34,6 +39,8 @@ interface Follower {
   /** Something was published while reading: read once more before going live. */
   stale: boolean;
   retry: ReturnType<typeof setTimeout> | undefined;
+  /** When the first of the reads failing in a row began; undefined after a read that worked. */
+  failingSince: number | undefined;
 }
 
 interface Feed {
@@ -53,6 +60,9 @@ interface Feed {
  * goes unannounced.
  *
  * One published message is parsed once and the same LogEntry goes to every local follower.
+ *
+ * While Redis is unreachable a follower keeps reading every `retryMs`; once its reads have failed
+ * for `maxOutageMs`, a subscriber with `onError` gets `bus_unavailable` instead of a silent wait.
  */
 export class LogFollowers {
   private readonly feeds = new Map<string, Feed>();
@@ -67,6 +77,7 @@ export class LogFollowers {
       reading: true,
       stale: false,
       retry: undefined,
+      failingSince: undefined,
     };
     const feed = this.feedFor(runId);
     feed.followers.add(follower);
@@ -151,10 +162,13 @@ export class LogFollowers {
 
   /** Reads until caught up with nothing published meanwhile; `follower.reading` is set by the caller. */
   private async read(feed: Feed, follower: Follower): Promise<void> {
+    let startedAt = Date.now();
     try {
       for (;;) {
         follower.stale = false;
+        startedAt = Date.now();
         const page = await this.io.readPage(feed.runId, follower.next);
+        follower.failingSince = undefined;
         if (!follower.active) return;
         for (const entry of page.entries) {
           if (entry.seq < follower.next) continue;
@@ -177,6 +191,18 @@ export class LogFollowers {
     } catch (error) {
       if (!follower.active) return;
       this.io.onError(error);
+      // Counted from when the first failing read began: a read can wait seconds before it fails.
+      follower.failingSince ??= startedAt;
+      const { onError } = follower.subscriber;
+      if (onError && Date.now() - follower.failingSince >= this.io.maxOutageMs) {
+        this.leave(feed, follower);
+        try {
+          onError.call(follower.subscriber, new SluiceError('bus_unavailable', {}, null, { cause: error }));
+        } catch (thrown) {
+          this.io.onError(thrown);
+        }
+        return;
+      }
       // Stays `reading` until the retry, so live messages only mark it stale meanwhile.
       follower.retry = setTimeout(() => {
         follower.retry = undefined;

@@ -67,8 +67,13 @@ export const configSchema = z.strictObject({
         .default('sluice:'),
       /** Each run's stream is capped near this many events; the oldest are dropped past it. */
       max_log_events: z.number().int().min(1000).default(100_000),
+      /**
+       * While Redis is unreachable: how long a stream waits before it ends with a `bus_unavailable`
+       * error telling its client to resume later, and the longest a request waits on Redis.
+       */
+      max_outage_ms: z.number().int().min(1000).default(15_000),
     })
-    .default({ prefix: 'sluice:', max_log_events: 100_000 }),
+    .default({ prefix: 'sluice:', max_log_events: 100_000, max_outage_ms: 15_000 }),
   /**
    * Run leases when instances share Redis: a run's instance renews its lease every `renew_ms`; a
    * run whose lease nobody renewed for `ttl_ms` is marked interrupted by another instance.

@@ -2,17 +2,15 @@ import type { LogEntry } from '../bus/index.ts';
 import { encodeDataFrame, encodeFrame } from '../sse/index.ts';
 import type { DialectStream } from './dialect.ts';
 
-const frames = new WeakMap<LogEntry, string>();
-
 /**
  * The native dialect's frame for an event: `id: seq`, `event: event_type`, `data: json`. Encoded
  * once per entry and shared by every subscriber of the run.
  */
 export function nativeFrame(entry: LogEntry): string {
-  let frame = frames.get(entry);
+  let frame = entry.nativeFrame;
   if (frame === undefined) {
     frame = encodeDataFrame(entry.seq, entry.event.event_type, entry.json);
-    frames.set(entry, frame);
+    entry.nativeFrame = frame;
   }
   return frame;
 }

@@ -46,7 +46,7 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
         new SluiceError('unsupported_media_type', { type: type.slice(0, 100) }),
       );
     }
-    if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
+    if (mapped.code === 'internal_error') logUnhandled(request, error);
     return sendError(reply, request, mapped);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -56,6 +56,17 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
       new SluiceError('route_not_found', { method: request.method, url: request.url.split('?')[0] ?? '' }),
     ),
   );
+}
+
+/**
+ * Logs an error no table code explains, at error level, unless the client aborted its request
+ * while the body was being read (Node's 'aborted', ECONNRESET): then nobody is left to answer and
+ * nothing failed here, so it is an info line, not an error for every upload a client abandons.
+ */
+export function logUnhandled(request: FastifyRequest, error: unknown): void {
+  if (request.raw.destroyed && (error as { code?: unknown } | null)?.code === 'ECONNRESET') {
+    request.log.info({ err: error }, 'client aborted the request');
+  } else request.log.error({ err: error }, 'unhandled error');
 }
 
 export type ErrorSender = (reply: FastifyReply, request: FastifyRequest, error: SluiceError) => FastifyReply;

@@ -4,6 +4,9 @@ import type { DialectStream } from '../dialects/index.ts';
 import { type Language, SluiceError } from '../protocol/index.ts';
 import { encodeFrame, HEARTBEAT_FRAME, type HeartbeatWheel, SSE_HEADERS } from '../sse/index.ts';
 
+/** `retry:` of the bus_unavailable frame: Redis has been away a while already, so not at once. */
+const BUS_UNAVAILABLE_RETRY_MS = 5000;
+
 export interface RunStreamOptions {
   bus: EventBus;
   runId: string;
@@ -62,6 +65,7 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): (r
       const epilogue = dialect.close?.();
       if (epilogue) write(epilogue, 0);
     }
+    flush();
     if (queue) {
       endPending = true;
       return;
@@ -71,17 +75,44 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): (r
     res.end();
   };
 
+  /**
+   * Frames written during this tick, handed to the socket together at its end: one `res.write`
+   * (one chunk, one syscall) for however many events a tick produces, instead of one per event.
+   * While `batch` holds frames the socket is not full (`queue` is unset).
+   */
+  let batch = '';
+  let batchSeq = 0;
+  let flushScheduled = false;
+
   const write = (chunk: string, seq: number) => {
     if (closed || endPending) return;
-    heartbeat.touch();
     if (queue) {
       queue.push(chunk);
       if (seq > 0) queuedSeq = seq;
       if (queue.length > options.maxQueuedFrames) overflow();
       return;
     }
-    if (seq > 0) writtenSeq = seq;
-    if (!res.write(chunk)) {
+    batch += chunk;
+    if (seq > 0) batchSeq = seq;
+    if (!flushScheduled) {
+      flushScheduled = true;
+      process.nextTick(flush);
+    }
+  };
+
+  /** Hands the batch to the socket; a full socket starts the queue. */
+  const flush = () => {
+    flushScheduled = false;
+    if (closed || batch === '') return;
+    const chunk = batch;
+    batch = '';
+    heartbeat.touch();
+    if (batchSeq > writtenSeq) writtenSeq = batchSeq;
+    const ok = res.write(chunk);
+    // node:http corks the socket on each write until its own nextTick, which waits behind every
+    // queued microtask (a run's database work, its model steps): send the batch now instead.
+    res.socket?.uncork();
+    if (!ok) {
       queue = [];
       res.once('drain', drain);
     }
@@ -142,24 +173,32 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): (r
       if (frame) write(frame, entry.seq);
     },
     onEnd: finish,
+    // Redis stayed unreachable past the bus's bound: the run goes on, the client resumes later.
+    onError: () => cutOff('bus_unavailable', BUS_UNAVAILABLE_RETRY_MS),
   });
   // The replay may already have ended or overflowed the stream synchronously.
   if (closed || overflowed) stop();
   else unsubscribe = stop;
+  // Headers and the replay leave now: a nextTick flush would wait for every microtask queued
+  // behind this one, such as the run's first database transaction and model steps.
+  flush();
 
   /**
-   * The hand-off, for shutdown: stops following the log and, after whatever is queued, writes a
-   * `shutting_down` error frame (like slow_consumer's: no id, not in the log) carrying
-   * `retry: retryMs`, then ends the response without the dialect's epilogue (the run has not
-   * ended), so the client reconnects with its Last-Event-ID, to another instance.
+   * Cuts the stream off for a reason of the connection's, not the run's: stops following the log
+   * and, after whatever is queued, writes an error frame `code` (like slow_consumer's: no id, not
+   * in the log) carrying `retry: retryMs`, then ends the response without the dialect's epilogue
+   * (the run has not ended), so the client reconnects with its Last-Event-ID. For the hand-off at
+   * shutdown (`shutting_down`: to another instance) and for a bus that stays unreachable
+   * (`bus_unavailable`: later).
    */
-  return (retryMs: number) => {
+  function cutOff(code: 'shutting_down' | 'bus_unavailable', retryMs: number): void {
     if (closed || endPending) return;
     unsubscribe?.();
     unsubscribe = undefined;
     epilogueWritten = true;
+    flush();
     const lastEventId = queue ? Math.max(writtenSeq, queuedSeq) : writtenSeq;
-    const error = new SluiceError('shutting_down');
+    const error = new SluiceError(code);
     const frame = encodeFrame({
       event: 'error',
       retry: retryMs,
@@ -175,5 +214,8 @@ export function streamRunLog(res: ServerResponse, options: RunStreamOptions): (r
     });
     write(frame, 0);
     finish();
-  };
+  }
+
+  /** The hand-off, for shutdown. */
+  return (retryMs: number) => cutOff('shutting_down', retryMs);
 }

@@ -19,6 +19,7 @@ export async function openBus(config: SluiceConfig, log: Logger): Promise<EventB
     url: config.redis_url,
     prefix: config.redis.prefix,
     maxLogEntries: config.redis.max_log_events,
+    maxOutageMs: config.redis.max_outage_ms,
     onError: (error) => log.warn({ err: error }, 'redis event bus'),
   });
 }

@@ -30,6 +30,13 @@ export function sendRunStream(
 ): void {
   const { run } = options;
   reply.hijack();
+  // The client left while the route still awaited (the store, a held-up start): the response
+  // already closed and will not emit 'close' again, so no listener below would ever stop the
+  // heartbeat, uncount the stream or honour on_disconnect. Treat it as gone now.
+  if (reply.raw.destroyed) {
+    options.onClientGone?.();
+    return;
+  }
   ctx.streams.open++;
   ctx.stats.recordStream(run.tenant_id, run.agent_id);
   reply.raw.once('close', () => {
@@ -55,5 +62,14 @@ export function sendRunStream(
     ...(options.onClientGone ? { onClientGone: options.onClientGone } : {}),
   });
   ctx.streams.track(reply.raw, run.id, handOff);
+  // A client that half-closes has gone (Node ends the socket on its FIN), but while its socket is
+  // full no write fails to say so: its stream, heartbeat and on_disconnect would wait on it forever.
+  const socket = reply.raw.socket;
+  const halfClosed = () => reply.raw.destroy();
+  if (socket?.readableEnded) halfClosed();
+  else if (socket) {
+    socket.once('end', halfClosed);
+    reply.raw.once('close', () => socket.off('end', halfClosed));
+  }
   request.log.debug({ runId: run.id, after: options.after }, 'stream opened');
 }

@@ -125,6 +125,8 @@ export async function createServer(
     tools,
     providers,
     log,
+    // Only the in-process bus confines a session's runs to this process.
+    singleInstance: bus.kind === 'memory',
     ...(orphans.leases ? { leases: orphans.leases } : {}),
     ...(customEvents.size > 0
       ? { customEvent: (type: string, data: unknown) => customEvents.draft(type, data) }

@@ -82,8 +82,15 @@ const FALLBACK_SUBJECT: Record<Language, string> = {
   fr: 'ce sujet',
 };
 
+/**
+ * Only the start of a request is searched for its subject and length: the patterns below
+ * backtrack, and on a megabyte of whitespace they would hold the event loop for minutes.
+ */
+const MAX_SEARCHED_CHARS = 2_000;
+
 /** The subject of a request for a long text, taken from the user's words. */
-export function subjectOf(text: string, language: Language): string {
+export function subjectOf(request: string, language: Language): string {
+  const text = request.slice(0, MAX_SEARCHED_CHARS);
   const subject = cjkSubject(text) ?? latinSubject(text);
   return subject ? clip(subject, MAX_SUBJECT_CHARS) : FALLBACK_SUBJECT[language];
 }
@@ -152,15 +159,64 @@ const PARAGRAPHS: Record<Language, string[]> = {
   ],
 };
 
-export function longText(subject: string, language: Language): string {
-  return PARAGRAPHS[language].map((p) => fillTemplate(p, { subject })).join('\n\n');
+/** The most words a request may ask for: enough for long benchmark streams, bounded for memory. */
+export const MAX_REQUESTED_WORDS = 100_000;
+
+// "in 5000 words", "5,000-word", "10000 palabras", "2000 mots", "3000字", "3000語".
+const LENGTH =
+  /(?:\s*(?:in|en|de|of|with|con|avec)\s+)?(?:about|around|unas|environ|some\s+)?(\d[\d,_ ]{0,9})\s*(?:-\s*)?(?:words?|palabras|mots|字|語|単語|个字|個の単語)/iu;
+
+/**
+ * The length a request asks for, in words (characters for Chinese and Japanese), and the request
+ * without it; undefined when it names none. Clamped to MAX_REQUESTED_WORDS.
+ */
+export function requestedLength(request: string): { words: number; rest: string } | undefined {
+  const text = request.slice(0, MAX_SEARCHED_CHARS);
+  const match = LENGTH.exec(text);
+  if (!match?.[1]) return undefined;
+  const words = Number(match[1].replace(/[,_ ]/g, ''));
+  if (!Number.isSafeInteger(words) || words <= 0) return undefined;
+  const rest = (text.slice(0, match.index) + text.slice(match.index + match[0].length)).trim();
+  return { words: Math.min(words, MAX_REQUESTED_WORDS), rest };
 }
 
-/** Long or detailed texts: paragraphs about the subject taken from the user's words. */
+/** Words in Latin-script text; characters in Chinese and Japanese, as their writers count. */
+function lengthOf(text: string, language: Language): number {
+  if (language === 'zh' || language === 'ja') return text.replace(/\s/g, '').length;
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/**
+ * Five paragraphs about the subject; asked for a length, the three middle ones repeat (numbered
+ * by their order) until the text reaches it, and the conclusion still ends it.
+ */
+export function longText(subject: string, language: Language, words?: number): string {
+  const paragraphs = PARAGRAPHS[language].map((p) => fillTemplate(p, { subject }));
+  if (words === undefined) return paragraphs.join('\n\n');
+  const first = paragraphs[0] ?? '';
+  const middle = paragraphs.slice(1, -1);
+  const last = paragraphs.at(-1) ?? '';
+  const out = [first];
+  let length = lengthOf(first, language) + lengthOf(last, language);
+  for (let i = 0; length < words && middle.length > 0; i++) {
+    const paragraph = middle[i % middle.length] ?? '';
+    out.push(paragraph);
+    length += lengthOf(paragraph, language);
+  }
+  out.push(last);
+  return out.join('\n\n');
+}
+
+/**
+ * Long or detailed texts: paragraphs about the subject taken from the user's words, as long as
+ * the request asks ("in 5000 words"), up to MAX_REQUESTED_WORDS.
+ */
 export const longTextRule: DemoRule = {
   name: 'long-text',
   plan(turn: DemoTurn) {
     if (!isLongTextRequest(turn.text)) return undefined;
-    return { kind: 'reply', text: longText(subjectOf(turn.text, turn.language), turn.language) };
+    const length = requestedLength(turn.text);
+    const subject = subjectOf(length?.rest ?? turn.text, turn.language);
+    return { kind: 'reply', text: longText(subject, turn.language, length?.words) };
   },
 };

@@ -103,11 +103,13 @@ export class DemoProvider implements LlmProvider {
     const { text, calls } = this.reply(request);
     let emitted = 0;
     for (const token of splitTokens(text)) {
-      await this.pace(emitted++, signal);
+      const wait = this.pace(emitted++, signal);
+      if (wait) await wait;
       yield { type: 'text-delta', text: token };
     }
     for (const [index, call] of calls.entries()) {
-      await this.pace(emitted++, signal);
+      const wait = this.pace(emitted++, signal);
+      if (wait) await wait;
       yield { type: 'tool-call-delta', index, id: call.id, name: call.name, argumentsDelta: call.arguments };
       yield { type: 'tool-call', call };
     }
@@ -115,15 +117,17 @@ export class DemoProvider implements LlmProvider {
     yield { type: 'finish', reason: calls.length > 0 ? 'tool_calls' : 'stop' };
   }
 
-  /** Waits before token `n` (not before the first); throws run_cancelled once `signal` aborts. */
-  private async pace(n: number, signal: AbortSignal): Promise<void> {
+  /**
+   * What to wait for before token `n` (nothing before the first); throws run_cancelled once
+   * `signal` aborts. Synchronous when there is nothing to wait for, so a token at pace 0 costs no
+   * promise.
+   */
+  private pace(n: number, signal: AbortSignal): Promise<void> | undefined {
     throwIfAborted(signal);
-    if (n === 0) return;
-    if (this.tokensPerSecond > 0) await delay(1000 / this.tokensPerSecond, signal);
-    else if (n % YIELD_EVERY_TOKENS === 0) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      throwIfAborted(signal);
-    }
+    if (n === 0) return undefined;
+    if (this.tokensPerSecond > 0) return delay(1000 / this.tokensPerSecond, signal);
+    if (n % YIELD_EVERY_TOKENS !== 0) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => throwIfAborted(signal));
   }
 }
 

@@ -8,16 +8,27 @@ export type FirstChunkObserver = (provider: string, model: string, seconds: numb
 export function measureFirstChunk(provider: LlmProvider, observe: FirstChunkObserver): LlmProvider {
   return {
     kind: provider.kind,
-    async *stream(request: LlmRequest): AsyncIterable<LlmChunk> {
+    stream(request: LlmRequest): AsyncIterable<LlmChunk> {
+      // The provider's own iterator, with only its first `next` observed: wrapping it in an async
+      // generator would add a generator step and its promises to every token.
+      const inner = provider.stream(request)[Symbol.asyncIterator]();
       const started = performance.now();
       let first = true;
-      for await (const chunk of provider.stream(request)) {
-        if (first) {
+      const iterator: AsyncIterableIterator<LlmChunk> = {
+        [Symbol.asyncIterator]: () => iterator,
+        next: () => {
+          if (!first) return inner.next();
           first = false;
-          observe(provider.kind, request.model, (performance.now() - started) / 1000);
-        }
-        yield chunk;
-      }
+          return inner.next().then((result) => {
+            if (!result.done) observe(provider.kind, request.model, (performance.now() - started) / 1000);
+            return result;
+          });
+        },
+        return: (value?: unknown) =>
+          inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value: undefined }),
+        throw: (error?: unknown) => (inner.throw ? inner.throw(error) : Promise.reject(error)),
+      };
+      return iterator;
     },
   };
 }

@@ -17,7 +17,7 @@ export interface MetricsSources {
 export class SluiceMetrics {
   readonly registry = new Registry();
   private readonly runs: Counter<'status' | 'agent'>;
-  private readonly events: Counter<'type'>;
+  private readonly pendingEvents = new Map<string, number>();
   private readonly tokens: Counter<'direction' | 'model'>;
   private readonly cost: Counter<'model'>;
   private readonly firstChunk: Histogram<'provider' | 'model'>;
@@ -49,11 +49,17 @@ export class SluiceMetrics {
       labelNames: ['status', 'agent'],
       registers,
     });
-    this.events = new Counter({
+    const pendingEvents = this.pendingEvents;
+    // Registered, then only fed at scrape time by its collect().
+    new Counter({
       name: 'sluice_events_total',
       help: 'Events appended to run logs, by event type (custom types included).',
       labelNames: ['type'],
       registers,
+      collect() {
+        for (const [type, count] of pendingEvents) this.inc({ type }, count);
+        pendingEvents.clear();
+      },
     });
     this.tokens = new Counter({
       name: 'sluice_tokens_total',
@@ -90,8 +96,10 @@ export class SluiceMetrics {
     if (end.usage.total_cost > 0) this.cost.inc({ model }, end.usage.total_cost);
   }
 
+  /** Counted in a plain map and added to the counter when scraped: this runs for every event. */
   recordEvent(entry: LogEntry): void {
-    this.events.inc({ type: entry.event.event_type });
+    const type = entry.event.event_type;
+    this.pendingEvents.set(type, (this.pendingEvents.get(type) ?? 0) + 1);
   }
 
   recordFirstChunk(provider: string, model: string, seconds: number): void {

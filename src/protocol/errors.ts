@@ -202,6 +202,28 @@ export const ERRORS = {
       fr: "Cette instance s'arrête ; réessayez sur une autre instance.",
     },
   },
+  store_unavailable: {
+    status: 503,
+    retryable: true,
+    message: {
+      en: 'The database is unreachable; retry shortly.',
+      zh: '数据库无法访问；请稍后重试。',
+      ja: 'データベースに接続できません。しばらくしてから再試行してください。',
+      es: 'No se puede acceder a la base de datos; reintente en breve.',
+      fr: 'La base de données est injoignable ; réessayez dans un instant.',
+    },
+  },
+  bus_unavailable: {
+    status: 503,
+    retryable: true,
+    message: {
+      en: 'The event bus is unreachable; retry shortly, resuming after the last event you received.',
+      zh: '事件总线无法访问；请稍后重试，从收到的最后一个事件之后继续。',
+      ja: 'イベントバスに接続できません。しばらくしてから、受信した最後のイベントの後から再開してください。',
+      es: 'No se puede acceder al bus de eventos; reintente en breve, continuando tras el último evento recibido.',
+      fr: "Le bus d'événements est injoignable ; réessayez dans un instant en reprenant après le dernier événement reçu.",
+    },
+  },
   upstream_error: {
     status: 502,
     retryable: true,

@@ -19,12 +19,13 @@ import {
   text,
   type Usage,
 } from '../protocol/index.ts';
-import type { MessageRecord, RunRecord, SessionRecord, Store } from '../store/index.ts';
+import type { MessageRecord, RunEnding, RunRecord, SessionRecord, Store } from '../store/index.ts';
 import type { ToolRegistry } from '../tools/index.ts';
 import type { Logger } from './logger.ts';
 import type { ProviderSet } from './providers.ts';
 import type { RunLeases } from './run-leases.ts';
 import { RunLog } from './run-log.ts';
+import { retryStore } from './store-retry.ts';
 
 export type Multitask = 'reject' | 'enqueue' | 'interrupt';
 
@@ -46,6 +47,11 @@ export interface RunManagerDeps {
   log: Logger;
   /** Run leases, when other instances share the bus: taken before a run is stored, released after it ended. */
   leases?: RunLeases;
+  /**
+   * True when no other instance can run this session's runs (the in-process bus): this process's
+   * own bookkeeping then decides `session_busy`, without asking the store.
+   */
+  singleInstance?: boolean;
   /** Checks custom events tools emit (extensions' types); without it tools cannot emit any. */
   customEvent?: (type: string, data: unknown) => EventDraft;
 }
@@ -64,6 +70,13 @@ export interface StartRunRequest {
   history?: ChatMessage[];
   /** Replaces the agent's system prompt for this run only (the streaming agent's `system_prompt`). */
   systemPrompt?: string;
+  /**
+   * Return as soon as conversation_start is in the log, and store the run in the background (its
+   * agent starts once it is stored; a failure to store it ends the run with an error event). For
+   * streams, whose headers and first event should not wait for a database write. Default: return
+   * once the run is stored, failing as the store does.
+   */
+  storeInBackground?: boolean;
 }
 
 /** What a run ended with; given to `onRunEnd` listeners after it is persisted. */
@@ -81,6 +94,8 @@ type StopReason = 'cancel' | 'interrupt';
 
 interface ActiveRun {
   id: string;
+  /** As stored, or about to be (see `storeInBackground`). */
+  record: RunRecord;
   sessionId: string;
   controller: AbortController;
   stopReason: StopReason | undefined;
@@ -133,6 +148,8 @@ export class RunManager {
     let finish!: () => void;
     const run: ActiveRun = {
       id: runId,
+      // Replaced by the real record below, before the run is visible to anyone.
+      record: undefined as unknown as RunRecord,
       sessionId: session.id,
       controller: new AbortController(),
       stopReason: undefined,
@@ -151,21 +168,51 @@ export class RunManager {
       finish();
     };
 
-    let record: RunRecord;
     try {
       // Before the run exists in the store: a stored running run without a lease is an orphan.
       await this.deps.leases?.acquire(runId, () => this.stop(run, 'interrupt'));
-      if (!previous) {
+      if (!previous && !this.deps.singleInstance) {
         // Another instance (or a run this process does not know) may hold the session.
         const foreign = await store.findActiveRun(session.id);
         if (foreign && multitask !== 'interrupt') {
           throw new SluiceError('session_busy', { id: session.id, run_id: foreign.id });
         }
         if (foreign) await this.deps.bus.requestCancel(foreign.id);
-      } else if (multitask === 'interrupt') {
+      } else if (previous && multitask === 'interrupt') {
         this.stop(previous, 'cancel');
       }
-      record = await store.createRun({
+    } catch (error) {
+      release();
+      throw error;
+    }
+
+    const now = new Date().toISOString();
+    const status = previous ? 'queued' : 'running';
+    const record: RunRecord = {
+      id: runId,
+      session_id: session.id,
+      tenant_id: request.tenantId,
+      agent_id: agent.id,
+      status,
+      language: request.language,
+      model,
+      // Chosen now so dialects can name the user's message from the first frame.
+      input_message_id: newId(),
+      input: request.message,
+      finish_reason: null,
+      error_code: null,
+      error_message: null,
+      usage: emptyUsage(),
+      last_seq: 0,
+      created_at: now,
+      started_at: previous ? null : now,
+      ended_at: null,
+    };
+    run.record = record;
+    // One transaction: the run and, unless it must wait its turn, the user's message (a queued
+    // run's message is stored when it starts, after the answer of the run before it).
+    const stored = store.createRun(
+      {
         id: runId,
         session_id: session.id,
         tenant_id: request.tenantId,
@@ -173,13 +220,22 @@ export class RunManager {
         language: request.language,
         model,
         input: request.message,
-        status: previous ? 'queued' : 'running',
-        // Chosen now so dialects can name the user's message from the first frame; stored on start.
-        input_message_id: newId(),
-      });
-    } catch (error) {
-      release();
-      throw error;
+        status,
+        input_message_id: record.input_message_id,
+        created_at: now,
+        ...(previous ? {} : { started_at: now }),
+      },
+      previous
+        ? undefined
+        : { id: record.input_message_id ?? undefined, role: 'user', content: request.message },
+    );
+    if (!request.storeInBackground) {
+      try {
+        await stored;
+      } catch (error) {
+        release();
+        throw error;
+      }
     }
 
     this.active.set(runId, run);
@@ -201,7 +257,7 @@ export class RunManager {
       });
     }
 
-    void this.execute({ run, record, log, previous, request, provider, model, freeSession })
+    void this.execute({ run, record, stored, log, previous, request, provider, model, freeSession })
       .catch((error: unknown) => this.deps.log.error({ err: error, runId }, 'run failed outside the agent'))
       .finally(() => {
         unsubscribeCancel();
@@ -210,6 +266,11 @@ export class RunManager {
     // "Returns once its log exists": a bus that appends over the network (Redis) must have it first.
     await log.flushed();
     return record;
+  }
+
+  /** The record of a run this process is running (queued or running), whether stored yet or not. */
+  activeRecord(runId: string): RunRecord | undefined {
+    return this.active.get(runId)?.record;
   }
 
   /** Calls `listener` after each run of this process has ended and been persisted; returns an unsubscribe. */
@@ -263,6 +324,8 @@ export class RunManager {
   private async execute(args: {
     run: ActiveRun;
     record: RunRecord;
+    /** Settles when the run is in the store (see `storeInBackground`). */
+    stored: Promise<RunRecord>;
     log: RunLog;
     previous: ActiveRun | undefined;
     request: StartRunRequest;
@@ -271,30 +334,45 @@ export class RunManager {
     /** Frees the session for its next run; called before conversation_end goes out. */
     freeSession: () => void;
   }): Promise<void> {
-    const { run, record, log, previous, request, provider, model, freeSession } = args;
+    const { run, record, stored, log, previous, request, provider, model, freeSession } = args;
     const { store, agents, tools, settings } = this.deps;
     const signal = run.controller.signal;
     let result: AgentRunResult | undefined;
     let status: RunStatus;
     let errorRecord: SluiceError | null = null;
     let userStored = false;
+    let created = false;
 
     try {
+      await stored;
+      created = true;
+      userStored = !previous;
       if (previous) {
         // A queued run that is cancelled ends at once instead of waiting for its turn.
         await Promise.race([previous.finished, aborted(signal)]);
-        if (!signal.aborted) await store.updateRun(record.id, { status: 'running' });
+        if (signal.aborted) throw signal.reason;
+        const [userMessage] = await store.appendMessages(request.session.id, [
+          {
+            id: record.input_message_id ?? newId(),
+            run_id: record.id,
+            role: 'user',
+            content: request.message,
+          },
+        ]);
+        userStored = userMessage !== undefined;
+        await store.updateRun(record.id, {
+          status: 'running',
+          started_at: new Date().toISOString(),
+          ...(userMessage ? { input_message_id: userMessage.id } : {}),
+        });
       }
       if (signal.aborted) throw signal.reason;
-      const history = request.history ?? toChatHistory(await store.listMessages(request.session.id));
-      const [userMessage] = await store.appendMessages(request.session.id, [
-        { id: record.input_message_id ?? newId(), run_id: record.id, role: 'user', content: request.message },
-      ]);
-      userStored = userMessage !== undefined;
-      await store.updateRun(record.id, {
-        started_at: new Date().toISOString(),
-        ...(userMessage ? { input_message_id: userMessage.id } : {}),
-      });
+      // The session's conversation before this run (its own user message is the input).
+      const history =
+        request.history ??
+        toChatHistory(
+          (await store.listMessages(request.session.id)).filter((m) => m.id !== record.input_message_id),
+        );
       const agent = agents.require(record.agent_id);
       result = await runAgent({
         runId: record.id,
@@ -348,7 +426,7 @@ export class RunManager {
       toolResults: [],
       executionTime: 0,
     };
-    await this.persist(record, final, status, errorRecord, log);
+    if (created) await this.persist(record, final, status, errorRecord, log);
     this.notifyEnd({
       run: record,
       status,
@@ -384,23 +462,18 @@ export class RunManager {
     log: RunLog,
   ): Promise<void> {
     const { store } = this.deps;
-    try {
-      if (result.messages.length > 0) {
-        await store.appendMessages(
-          record.session_id,
-          result.messages.map(({ id, message, metadata }) => ({
-            id,
-            run_id: record.id,
-            role: message.role,
-            content: message.content,
-            tool_calls: message.role === 'assistant' && message.tool_calls ? message.tool_calls : null,
-            tool_call_id: message.role === 'tool' ? message.tool_call_id : null,
-            name: message.role === 'tool' ? (message.name ?? null) : null,
-            metadata,
-          })),
-        );
-      }
-      await store.updateRun(record.id, {
+    const ending: RunEnding = {
+      messages: result.messages.map(({ id, message, metadata }) => ({
+        id,
+        run_id: record.id,
+        role: message.role,
+        content: message.content,
+        tool_calls: message.role === 'assistant' && message.tool_calls ? message.tool_calls : null,
+        tool_call_id: message.role === 'tool' ? message.tool_call_id : null,
+        name: message.role === 'tool' ? (message.name ?? null) : null,
+        metadata,
+      })),
+      patch: {
         status,
         finish_reason: result.finishReason,
         error_code: error?.code ?? null,
@@ -409,21 +482,37 @@ export class RunManager {
         // +1: conversation_end is emitted right after this update.
         last_seq: log.lastSeq + 1,
         ended_at: new Date().toISOString(),
+      },
+      ...(result.usage.total_tokens > 0
+        ? {
+            usage: {
+              tenant_id: record.tenant_id,
+              session_id: record.session_id,
+              run_id: record.id,
+              agent_id: record.agent_id,
+              model: record.model,
+              input_tokens: result.usage.input_tokens,
+              output_tokens: result.usage.output_tokens,
+              cost: result.usage.total_cost,
+            },
+          }
+        : {}),
+    };
+    try {
+      // One transaction, retried while the database is unreachable (bounded): a run must not stay
+      // 'running'. A connection can drop after COMMIT reached the server but before its answer
+      // came back, so a retry first checks whether the run already ended in the store.
+      await retryStore(async (attempt) => {
+        if (attempt > 1) {
+          const stored = await store.getRun(record.id);
+          if (stored && stored.status !== 'running' && stored.status !== 'queued') return;
+        }
+        await store.finishRun(record.id, record.session_id, ending);
       });
-      if (result.usage.total_tokens > 0) {
-        await store.recordUsage({
-          tenant_id: record.tenant_id,
-          session_id: record.session_id,
-          run_id: record.id,
-          agent_id: record.agent_id,
-          model: record.model,
-          input_tokens: result.usage.input_tokens,
-          output_tokens: result.usage.output_tokens,
-          cost: result.usage.total_cost,
-        });
-      }
     } catch (thrown) {
       this.deps.log.error({ err: thrown, runId: record.id }, 'persisting the run failed');
+      // The client saw the answer; tell it the answer was not saved (store_unavailable).
+      log.emit(errorEvent(toSluiceError(thrown), record.language));
     }
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { isUuid, newId, SluiceError, type Usage } from '../protocol/index.ts';
 import type {
@@ -7,6 +7,7 @@ import type {
   NewRun,
   NewSession,
   Page,
+  RunEnding,
   RunPatch,
   RunRecord,
   SessionRecord,
@@ -170,38 +171,10 @@ export class DrizzleStore implements Store {
   /** Throws `session_not_found` when the session does not exist. */
   async appendMessages(sessionId: string, newMessages: NewMessage[]): Promise<MessageRecord[]> {
     if (!isUuid(sessionId)) throw new SluiceError('session_not_found', { id: sessionId });
-    for (const message of newMessages) if (message.id !== undefined) assertUuid(message.id, 'message id');
+    assertMessageIds(newMessages);
     const rows = await this.#db.transaction(async (tx) => {
-      // The session row lock serialises appends to one session, so positions never collide.
-      const locked = await tx
-        .select({ id: sessions.id })
-        .from(sessions)
-        .where(eq(sessions.id, sessionId))
-        .for('update');
-      if (locked.length === 0) throw new SluiceError('session_not_found', { id: sessionId });
-      if (newMessages.length === 0) return [];
-      const [last] = await tx
-        .select({ position: max(messages.position) })
-        .from(messages)
-        .where(eq(messages.sessionId, sessionId));
-      const start = (last?.position ?? 0) + 1;
-      return tx
-        .insert(messages)
-        .values(
-          newMessages.map((message, index) => ({
-            id: message.id ?? newId(),
-            sessionId,
-            runId: message.run_id ?? null,
-            position: start + index,
-            role: message.role,
-            content: message.content,
-            toolCalls: message.tool_calls ?? null,
-            toolCallId: message.tool_call_id ?? null,
-            name: message.name ?? null,
-            metadata: message.metadata ?? {},
-          })),
-        )
-        .returning();
+      await lockSession(tx, sessionId);
+      return insertMessages(tx, sessionId, newMessages);
     });
     return rows.map(toMessage).sort((a, b) => a.position - b.position);
   }
@@ -217,16 +190,14 @@ export class DrizzleStore implements Store {
   }
 
   /** Throws `session_not_found` unless the session exists and belongs to the run's tenant. */
-  async createRun(run: NewRun): Promise<RunRecord> {
+  async createRun(run: NewRun, message?: NewMessage): Promise<RunRecord> {
     assertUuid(run.id, 'run id');
     if (run.input_message_id) assertUuid(run.input_message_id, 'input message id');
     if (!isUuid(run.session_id)) throw new SluiceError('session_not_found', { id: run.session_id });
+    if (message) assertMessageIds([message]);
     const row = await this.#db.transaction(async (tx) => {
-      const [owner] = await tx
-        .select({ id: sessions.id })
-        .from(sessions)
-        .where(and(eq(sessions.id, run.session_id), eq(sessions.tenantId, run.tenant_id)));
-      if (!owner) throw new SluiceError('session_not_found', { id: run.session_id });
+      // The owner check and the lock the message append needs, in one statement.
+      await lockSession(tx, run.session_id, run.tenant_id);
       const [inserted] = await tx
         .insert(runs)
         .values({
@@ -239,32 +210,35 @@ export class DrizzleStore implements Store {
           model: run.model,
           inputMessageId: run.input_message_id ?? null,
           input: run.input,
+          ...(run.created_at ? { createdAt: toDate(run.created_at) ?? undefined } : {}),
+          ...(run.started_at ? { startedAt: toDate(run.started_at) } : {}),
         })
         .returning();
+      if (message) await insertMessages(tx, run.session_id, [{ ...message, run_id: run.id }]);
       return inserted!;
     });
     return toRun(row);
   }
 
+  async finishRun(runId: string, sessionId: string, ending: RunEnding): Promise<void> {
+    assertUuid(runId, 'run id');
+    if (!isUuid(sessionId)) throw new SluiceError('session_not_found', { id: sessionId });
+    assertMessageIds(ending.messages);
+    await this.#db.transaction(async (tx) => {
+      if (ending.messages.length > 0) {
+        await lockSession(tx, sessionId);
+        await insertMessages(tx, sessionId, ending.messages);
+      }
+      const set = runPatchColumns(ending.patch);
+      if (Object.keys(set).length > 0) await tx.update(runs).set(set).where(eq(runs.id, runId));
+      if (ending.usage) await tx.insert(usage).values(usageRow(ending.usage));
+    });
+  }
+
   async updateRun(runId: string, patch: RunPatch): Promise<RunRecord | undefined> {
     if (!isUuid(runId)) return undefined;
     if (patch.input_message_id) assertUuid(patch.input_message_id, 'input message id');
-    const set: Partial<typeof runs.$inferInsert> = {
-      ...(patch.status !== undefined && { status: patch.status }),
-      ...(patch.finish_reason !== undefined && { finishReason: patch.finish_reason }),
-      ...(patch.error_code !== undefined && { errorCode: patch.error_code }),
-      ...(patch.error_message !== undefined && { errorMessage: patch.error_message }),
-      ...(patch.last_seq !== undefined && { lastSeq: patch.last_seq }),
-      ...(patch.started_at !== undefined && { startedAt: toDate(patch.started_at) }),
-      ...(patch.ended_at !== undefined && { endedAt: toDate(patch.ended_at) }),
-      ...(patch.input_message_id !== undefined && { inputMessageId: patch.input_message_id }),
-      ...(patch.usage !== undefined && {
-        inputTokens: patch.usage.input_tokens,
-        outputTokens: patch.usage.output_tokens,
-        totalTokens: patch.usage.total_tokens,
-        totalCost: patch.usage.total_cost,
-      }),
-    };
+    const set = runPatchColumns(patch);
     if (Object.keys(set).length === 0) return this.getRun(runId);
     const [row] = await this.#db.update(runs).set(set).where(eq(runs.id, runId)).returning();
     return row && toRun(row);
@@ -303,17 +277,7 @@ export class DrizzleStore implements Store {
   }
 
   async recordUsage(record: UsageRecord): Promise<void> {
-    await this.#db.insert(usage).values({
-      id: newId(),
-      tenantId: record.tenant_id,
-      sessionId: record.session_id,
-      runId: record.run_id,
-      agentId: record.agent_id,
-      model: record.model,
-      inputTokens: record.input_tokens,
-      outputTokens: record.output_tokens,
-      cost: record.cost,
-    });
+    await this.#db.insert(usage).values(usageRow(record));
   }
 
   async usageTotals(filter: { tenantId: string; sessionId?: string; agentId?: string }): Promise<Usage> {
@@ -385,6 +349,92 @@ function toMessage(row: typeof messages.$inferSelect): MessageRecord {
     name: row.name,
     metadata: row.metadata,
     created_at: row.createdAt.toISOString(),
+  };
+}
+
+type Transaction = Parameters<Parameters<PgDatabase<PgQueryResultHKT>['transaction']>[0]>[0];
+
+/**
+ * Locks the session row for the rest of the transaction (appends to one session serialise on it,
+ * so message positions never collide). Throws `session_not_found` when it does not exist, or
+ * belongs to another tenant when `tenantId` is given.
+ */
+async function lockSession(tx: Transaction, sessionId: string, tenantId?: string): Promise<void> {
+  const locked = await tx
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      tenantId === undefined
+        ? eq(sessions.id, sessionId)
+        : and(eq(sessions.id, sessionId), eq(sessions.tenantId, tenantId)),
+    )
+    .for('update');
+  if (locked.length === 0) throw new SluiceError('session_not_found', { id: sessionId });
+}
+
+/** Appends after the session's last message; the caller holds the session lock. */
+async function insertMessages(
+  tx: Transaction,
+  sessionId: string,
+  newMessages: NewMessage[],
+): Promise<(typeof messages.$inferSelect)[]> {
+  if (newMessages.length === 0) return [];
+  // The next position computed by the insert itself: one statement instead of a read and a write.
+  const next = sql`(select coalesce(max(${messages.position}), 0) + 1 from ${messages} where ${messages.sessionId} = ${sessionId})`;
+  return tx
+    .insert(messages)
+    .values(
+      newMessages.map((message, index) => ({
+        id: message.id ?? newId(),
+        sessionId,
+        runId: message.run_id ?? null,
+        position: index === 0 ? next : sql`${next} + ${index}`,
+        role: message.role,
+        content: message.content,
+        toolCalls: message.tool_calls ?? null,
+        toolCallId: message.tool_call_id ?? null,
+        name: message.name ?? null,
+        metadata: message.metadata ?? {},
+      })),
+    )
+    .returning();
+}
+
+function assertMessageIds(newMessages: NewMessage[]): void {
+  for (const message of newMessages) if (message.id !== undefined) assertUuid(message.id, 'message id');
+}
+
+function runPatchColumns(patch: RunPatch): Partial<typeof runs.$inferInsert> {
+  if (patch.input_message_id) assertUuid(patch.input_message_id, 'input message id');
+  return {
+    ...(patch.status !== undefined && { status: patch.status }),
+    ...(patch.finish_reason !== undefined && { finishReason: patch.finish_reason }),
+    ...(patch.error_code !== undefined && { errorCode: patch.error_code }),
+    ...(patch.error_message !== undefined && { errorMessage: patch.error_message }),
+    ...(patch.last_seq !== undefined && { lastSeq: patch.last_seq }),
+    ...(patch.started_at !== undefined && { startedAt: toDate(patch.started_at) }),
+    ...(patch.ended_at !== undefined && { endedAt: toDate(patch.ended_at) }),
+    ...(patch.input_message_id !== undefined && { inputMessageId: patch.input_message_id }),
+    ...(patch.usage !== undefined && {
+      inputTokens: patch.usage.input_tokens,
+      outputTokens: patch.usage.output_tokens,
+      totalTokens: patch.usage.total_tokens,
+      totalCost: patch.usage.total_cost,
+    }),
+  };
+}
+
+function usageRow(record: UsageRecord): typeof usage.$inferInsert {
+  return {
+    id: newId(),
+    tenantId: record.tenant_id,
+    sessionId: record.session_id,
+    runId: record.run_id,
+    agentId: record.agent_id,
+    model: record.model,
+    inputTokens: record.input_tokens,
+    outputTokens: record.output_tokens,
+    cost: record.cost,
   };
 }
 

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { DrizzleStore, type StoreBackend } from './drizzle-store.ts';
 import { migratePglite, migratePostgres } from './migrate.ts';
 import type { Store } from './repository.ts';
+import { isConnectionError, reportingUnavailable } from './unavailable-store.ts';
 
 export interface OpenStoreOptions {
   /** PostgreSQL connection string; when absent the store is PGlite in `dataDir`. */
@@ -30,7 +31,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await store.close().catch(() => {});
     throw error;
   }
-  return store;
+  // PostgreSQL can go away while the server runs; PGlite lives in this process.
+  return options.databaseUrl ? reportingUnavailable(store) : store;
 }
 
 async function openPglite(dataDir: string): Promise<Store> {
@@ -92,16 +94,6 @@ export function describeTarget(databaseUrl: string): string {
   } catch {
     return 'the configured DATABASE_URL';
   }
-}
-
-/** Failures to connect or authenticate, as opposed to errors in a migration's SQL. */
-function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') return /timeout|terminated|connect/i.test(error.message);
-  // Node socket errors (ECONNREFUSED, ENOTFOUND, ...) and PostgreSQL classes 08 (connection),
-  // 28 (authorization) and 3D000 (database does not exist).
-  return code.startsWith('E') || code.startsWith('08') || code.startsWith('28') || code === '3D000';
 }
 
 function messageOf(error: unknown): string {

@@ -63,7 +63,16 @@ export type NewRun = Pick<
   RunRecord,
   'id' | 'session_id' | 'tenant_id' | 'agent_id' | 'language' | 'model' | 'input'
 > &
-  Partial<Pick<RunRecord, 'status' | 'input_message_id'>>;
+  Partial<Pick<RunRecord, 'status' | 'input_message_id' | 'created_at' | 'started_at'>>;
+
+/** Everything a run's end writes, stored together or not at all. */
+export interface RunEnding {
+  /** Appended to the run's session, after its last message. */
+  messages: NewMessage[];
+  patch: RunPatch;
+  /** A usage row, when the run used tokens. */
+  usage?: UsageRecord;
+}
 
 export type RunPatch = Partial<
   Pick<
@@ -132,7 +141,13 @@ export interface Store {
   appendMessages(sessionId: string, messages: NewMessage[]): Promise<MessageRecord[]>;
   listMessages(sessionId: string): Promise<MessageRecord[]>;
 
-  createRun(run: NewRun): Promise<RunRecord>;
+  /**
+   * Creates the run and, when given, appends its user message (`run_id` set to the run) in the
+   * same transaction. Throws `session_not_found` unless the session belongs to the run's tenant.
+   */
+  createRun(run: NewRun, message?: NewMessage): Promise<RunRecord>;
+  /** A run's end in one transaction: its messages, its final fields, its usage. */
+  finishRun(runId: string, sessionId: string, ending: RunEnding): Promise<void>;
   updateRun(runId: string, patch: RunPatch): Promise<RunRecord | undefined>;
   /** Without a tenant id only for internal use (the run engine); routes always pass one. */
   getRun(runId: string, tenantId?: string): Promise<RunRecord | undefined>;

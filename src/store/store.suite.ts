@@ -97,6 +97,92 @@ export function runStoreSuite(name: string, open: () => Promise<Store>): void {
       assert.equal((await store.getSession(owner, s.id))?.title, 'mine');
     });
 
+    test('createRun stores the user message with the run, after the messages already there', async () => {
+      const t = tenant();
+      const s = await session(t);
+      await store.appendMessages(s.id, [{ role: 'user', content: 'first' }]);
+      const messageId = newId();
+      const createdAt = '2026-01-02T03:04:05.678Z';
+      const run = await store.createRun(
+        newRun(s, {
+          status: 'running',
+          input_message_id: messageId,
+          created_at: createdAt,
+          started_at: createdAt,
+        }),
+        { id: messageId, role: 'user', content: 'second' },
+      );
+      assert.equal(run.created_at, createdAt);
+      assert.equal(run.started_at, createdAt);
+      const stored = await store.listMessages(s.id);
+      assert.deepEqual(
+        stored.map((m) => [m.position, m.content, m.run_id]),
+        [
+          [1, 'first', null],
+          [2, 'second', run.id],
+        ],
+      );
+      // Another tenant's run: neither the run nor its message is stored.
+      await assert.rejects(
+        store.createRun(newRun(s, { tenant_id: tenant() }), { role: 'user', content: 'sneaky' }),
+        isCode('session_not_found'),
+      );
+      assert.equal((await store.listMessages(s.id)).length, 2);
+    });
+
+    test('finishRun stores messages, final fields and usage together', async () => {
+      const t = tenant();
+      const s = await session(t);
+      const run = await store.createRun(newRun(s, { status: 'running' }), { role: 'user', content: 'q' });
+      const usage = { input_tokens: 3, output_tokens: 4, total_tokens: 7, total_cost: 0.5 };
+      await store.finishRun(run.id, s.id, {
+        messages: [
+          { role: 'assistant', content: 'a1', run_id: run.id },
+          { role: 'assistant', content: 'a2', run_id: run.id },
+        ],
+        patch: {
+          status: 'completed',
+          finish_reason: 'stop',
+          usage,
+          last_seq: 9,
+          ended_at: new Date().toISOString(),
+        },
+        usage: {
+          tenant_id: t,
+          session_id: s.id,
+          run_id: run.id,
+          agent_id: run.agent_id,
+          model: run.model,
+          input_tokens: 3,
+          output_tokens: 4,
+          cost: 0.5,
+        },
+      });
+      assert.deepEqual(
+        (await store.listMessages(s.id)).map((m) => [m.position, m.content]),
+        [
+          [1, 'q'],
+          [2, 'a1'],
+          [3, 'a2'],
+        ],
+      );
+      const finished = await store.getRun(run.id);
+      assert.equal(finished?.status, 'completed');
+      assert.equal(finished?.last_seq, 9);
+      assert.deepEqual(finished?.usage, usage);
+      assert.deepEqual(await store.usageTotals({ tenantId: t, sessionId: s.id }), usage);
+      // A failing part (a message id that exists already) leaves nothing half-written.
+      const [existing] = await store.listMessages(s.id);
+      await assert.rejects(
+        store.finishRun(run.id, s.id, {
+          messages: [{ id: existing!.id, role: 'assistant', content: 'dup' }],
+          patch: { status: 'failed' },
+        }),
+      );
+      assert.equal((await store.getRun(run.id))?.status, 'completed');
+      assert.equal((await store.listMessages(s.id)).length, 3);
+    });
+
     test('ids that are not UUIDs find nothing instead of failing', async () => {
       const t = tenant();
       assert.equal(await store.getSession(t, 'not-a-uuid'), undefined);

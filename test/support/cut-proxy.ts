@@ -3,6 +3,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export interface CutProxy {
   /** http://127.0.0.1:<port>: use it as the client's base URL. */
   url: string;
+  /** The proxy's port, for clients of other protocols (PostgreSQL, Redis): see `proxiedUrl`. */
+  port: number;
   /** Connections accepted so far (refused ones included). */
   readonly accepted: number;
   /**
@@ -25,7 +27,8 @@ interface Pair {
 
 /**
  * A loopback TCP proxy in front of a server, for cutting connections under a client at will:
- * the server sees a client that went away, the client sees its connection die.
+ * the server sees a client that went away, the client sees its connection die. `target` is any
+ * URL with a host and port (http://..., postgres://..., redis://...): only those are used.
  */
 export async function startCutProxy(target: string): Promise<CutProxy> {
   const { hostname, port } = new URL(target);
@@ -69,6 +72,7 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
 
   return {
     url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
     get accepted() {
       return accepted;
     },
@@ -87,4 +91,12 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** `target` (a postgres:// or redis:// URL, say) with its host and port replaced by the proxy's. */
+export function proxiedUrl(target: string, proxy: CutProxy): string {
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String(proxy.port);
+  return url.toString();
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, type SluiceConfig } from '../../src/config/index.ts';
-import { createServer, type SluiceServer } from '../../src/http/index.ts';
+import { type CreateServerOptions, createServer, type SluiceServer } from '../../src/http/index.ts';
 
 export interface TestServer {
   server: SluiceServer;
@@ -13,9 +13,13 @@ export interface TestServer {
 
 /**
  * A real Sluice server on 127.0.0.1, port 0, with PGlite in memory and the in-process bus.
- * `config` overrides go through the same schema as the real configuration.
+ * `config` overrides go through the same schema as the real configuration; `options` (extensions,
+ * a logger) go to createServer as they are.
  */
-export async function startTestServer(overrides: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, unknown> = {},
+  options: CreateServerOptions = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-test-'));
   const config = configSchema.parse({
     host: '127.0.0.1',
@@ -26,7 +30,7 @@ export async function startTestServer(overrides: Record<string, unknown> = {}): 
     demo_pace: 0,
     ...overrides,
   });
-  const server = await createServer(config);
+  const server = await createServer(config, options);
   const url = await server.listen();
   return {
     server,

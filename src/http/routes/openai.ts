@@ -16,7 +16,7 @@ import { toChatHistory } from '../../runs/index.ts';
 import type { RunRecord, SessionRecord } from '../../store/index.ts';
 import type { Principal } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { type ErrorSender, toHttpError } from '../errors.ts';
+import { type ErrorSender, logUnhandled, toHttpError } from '../errors.ts';
 import { requestLanguage } from '../request-language.ts';
 import { sendRunStream } from '../send-run-stream.ts';
 import { parse, requestedLanguage } from '../validate.ts';
@@ -31,7 +31,7 @@ export function openAiRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.register(async (scope) => {
     scope.setErrorHandler((error: unknown, request, reply) => {
       const mapped = toHttpError(error, ctx.config.body_limit);
-      if (mapped.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
+      if (mapped.code === 'internal_error') logUnhandled(request, error);
       return sendOpenAiError(reply, request, mapped);
     });
 

@@ -21,14 +21,17 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext): void {
       text: body.message,
       acceptLanguage: request.headers['accept-language'],
     });
+    const stream = wantsEventStream(request);
     const run = await ctx.runs.start({
       tenantId,
       session,
       message: body.message,
       language,
       multitask: body.multitask,
+      // The stream's headers and conversation_start do not wait for the run to be stored.
+      storeInBackground: stream,
     });
-    if (!wantsEventStream(request)) return reply.status(202).send(run);
+    if (!stream) return reply.status(202).send(run);
     const heartbeatMs = body.heartbeat_interval
       ? body.heartbeat_interval * 1000
       : ctx.config.runs.heartbeat_ms;
@@ -83,7 +86,9 @@ export function runRoutes(app: FastifyInstance, ctx: AppContext): void {
 async function findRun(ctx: AppContext, request: FastifyRequest): Promise<RunRecord> {
   const id = resourceId((request.params as { id: string }).id, 'run_not_found');
   const { tenantId } = ctx.auth.authenticate(request);
-  const run = await ctx.store.getRun(id, tenantId);
+  // A run this process is running may not be in the store yet (see storeInBackground).
+  const active = ctx.runs.activeRecord(id);
+  const run = (await ctx.store.getRun(id, tenantId)) ?? (active?.tenant_id === tenantId ? active : undefined);
   if (!run) throw new SluiceError('run_not_found', { id });
   return run;
 }
