@@ -7,7 +7,7 @@ import { longTextRule } from './demo-long-text.ts';
 import { planningRule } from './demo-planning.ts';
 import { continueTurn, type DemoPlan, type DemoRule, describeResults, planTurn } from './demo-rules.ts';
 import { timeRule } from './demo-time.ts';
-import { splitTokens } from './demo-tokens.ts';
+import { eachToken } from './demo-tokens.ts';
 import type { LlmChunk, LlmProvider, LlmRequest } from './provider.ts';
 
 /**
@@ -102,7 +102,7 @@ export class DemoProvider implements LlmProvider {
     throwIfAborted(signal);
     const { text, calls } = this.reply(request);
     let emitted = 0;
-    for (const token of splitTokens(text)) {
+    for (const token of eachToken(text)) {
       const wait = this.pace(emitted++, signal);
       if (wait) await wait;
       yield { type: 'text-delta', text: token };

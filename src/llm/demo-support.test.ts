@@ -5,7 +5,7 @@ import { pendingToolResults } from './demo-conversation.ts';
 import { subjectOf } from './demo-long-text.ts';
 import { clip, wordPattern } from './demo-match.ts';
 import { findZones, isTimeQuestion } from './demo-time.ts';
-import { splitTokens } from './demo-tokens.ts';
+import { eachToken, splitTokens } from './demo-tokens.ts';
 import type { ChatMessage } from './provider.ts';
 
 test('splitTokens gives the text back exactly', () => {
@@ -105,4 +105,10 @@ test('pendingToolResults matches trailing tool messages to their calls', () => {
     { name: 'tool', arguments: {}, ok: true, value: 'some text', error: '' },
   ]);
   assert.deepEqual(pendingToolResults([{ role: 'user', content: 'q' }]), []);
+});
+
+test('eachToken yields what splitTokens returns, lazily', () => {
+  for (const text of ['', 'Hello, world!\n\nSecond  line.', '日本の歴史について詳しく書いて', '  lead and trail  ', 'mixed 中文 text']) {
+    assert.deepEqual([...eachToken(text)], splitTokens(text));
+  }
 });

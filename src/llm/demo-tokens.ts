@@ -7,3 +7,12 @@ const TOKEN =
 export function splitTokens(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
+
+/**
+ * The same tokens, one at a time: a slow run holds only its position in the text, not an array
+ * of every token to come (a server may hold ten thousand such runs).
+ */
+export function* eachToken(text: string): Generator<string> {
+  const pattern = new RegExp(TOKEN.source, TOKEN.flags);
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) yield match[0];
+}
