@@ -29,6 +29,11 @@ export function collectRun(
       onClientGone?.();
       finish(false);
     };
+    // A client that left while the run was starting: its 'close' has fired already.
+    if (reply?.raw.destroyed) {
+      onClose();
+      return;
+    }
     reply?.raw.once('close', onClose);
     stop = ctx.bus.subscribe(runId, 0, { onEntry, onEnd: () => finish(true) });
     if (settled) stop();

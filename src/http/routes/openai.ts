@@ -204,7 +204,9 @@ function followRun(
         resolve(turn);
       },
     });
-    if (!ended) reply.raw.once('close', onClose);
+    // A client that left while the run was starting: its 'close' has fired already.
+    if (!ended && reply.raw.destroyed) onClose();
+    else if (!ended) reply.raw.once('close', onClose);
   });
 }
 
