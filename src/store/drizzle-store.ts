@@ -35,6 +35,8 @@ export class DrizzleStore implements Store {
   readonly kind: Store['kind'];
   readonly #backend: StoreBackend;
   readonly #db: PgDatabase<PgQueryResultHKT>;
+  /** Tenants known to exist (bounded: a server sees few; past the bound they are checked again). */
+  readonly #knownTenants = new Set<string>();
 
   constructor(backend: StoreBackend) {
     this.kind = backend.kind;
@@ -46,6 +48,11 @@ export class DrizzleStore implements Store {
     return this.#backend.migrate();
   }
 
+  private rememberTenant(tenantId: string): void {
+    if (this.#knownTenants.size >= 10_000) this.#knownTenants.clear();
+    this.#knownTenants.add(tenantId);
+  }
+
   async ping(): Promise<void> {
     await this.#db.execute(sql`select 1`);
   }
@@ -55,29 +62,33 @@ export class DrizzleStore implements Store {
   }
 
   async ensureTenant(tenantId: string): Promise<void> {
+    if (this.#knownTenants.has(tenantId)) return;
     await this.#db.insert(tenants).values({ id: tenantId }).onConflictDoNothing();
+    this.rememberTenant(tenantId);
   }
 
   async createSession(session: NewSession): Promise<SessionRecord> {
     const id = session.id ?? newId();
     assertUuid(id, 'session id');
-    const row = await this.#db.transaction(async (tx) => {
-      // Sessions reference their tenant; creating it here spares callers an ordering rule.
-      await tx.insert(tenants).values({ id: session.tenant_id }).onConflictDoNothing();
-      const [inserted] = await tx
-        .insert(sessions)
-        .values({
-          id,
-          tenantId: session.tenant_id,
-          userId: session.user_id ?? null,
-          agentId: session.agent_id,
-          language: session.language,
-          title: session.title ?? '',
-          metadata: session.metadata ?? {},
-        })
-        .returning();
-      return inserted!;
-    });
+    const values = {
+      id,
+      tenantId: session.tenant_id,
+      userId: session.user_id ?? null,
+      agentId: session.agent_id,
+      language: session.language,
+      title: session.title ?? '',
+      metadata: session.metadata ?? {},
+    };
+    // Sessions reference their tenant; creating it here spares callers an ordering rule. Tenants
+    // are never deleted, so once one is known to exist a session is a single insert.
+    const row = this.#knownTenants.has(session.tenant_id)
+      ? (await this.#db.insert(sessions).values(values).returning())[0]!
+      : await this.#db.transaction(async (tx) => {
+          await tx.insert(tenants).values({ id: session.tenant_id }).onConflictDoNothing();
+          const [inserted] = await tx.insert(sessions).values(values).returning();
+          return inserted!;
+        });
+    this.rememberTenant(session.tenant_id);
     return toSession(row);
   }
 
