@@ -108,7 +108,13 @@ test('pendingToolResults matches trailing tool messages to their calls', () => {
 });
 
 test('eachToken yields what splitTokens returns, lazily', () => {
-  for (const text of ['', 'Hello, world!\n\nSecond  line.', '日本の歴史について詳しく書いて', '  lead and trail  ', 'mixed 中文 text']) {
+  for (const text of [
+    '',
+    'Hello, world!\n\nSecond  line.',
+    '日本の歴史について詳しく書いて',
+    '  lead and trail  ',
+    'mixed 中文 text',
+  ]) {
     assert.deepEqual([...eachToken(text)], splitTokens(text));
   }
 });
