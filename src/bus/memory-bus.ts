@@ -30,7 +30,7 @@ interface RunLog {
   delivered: number;
   delivering: boolean;
   dropTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Sum of the entries' JSON lengths: the measure of what an ended log keeps in memory. */
+  /** Sum of the entries' text lengths (frame, else JSON): the measure of what an ended log keeps in memory. */
   bytes: number;
 }
 
@@ -88,7 +88,8 @@ export class MemoryEventBus implements EventBus {
       this.logs.set(runId, log);
     }
     log.entries.push(entry);
-    log.bytes += entry.json.length;
+    // What the entry holds: its frame when the run log made one (the JSON is a view into it).
+    log.bytes += (entry.nativeFrame ?? entry.json).length;
     if (!log.delivering) this.deliver(log);
     return RESOLVED;
   }
