@@ -17,6 +17,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { startHoldLoad, stopChild } from './child-control.ts';
 import { type HeldServerFigures, type HeldServerPlan, measureHeldStreams } from './held-streams.ts';
+import { postJson } from './post-json.ts';
 import {
   type Comparison,
   elapsedSeconds,
@@ -230,19 +231,6 @@ async function startRuns(url: string, count: number): Promise<string[]> {
     ids.push(run.id);
   }
   return ids;
-}
-
-async function postJson<T>(url: string, body: unknown, status: number): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  if (res.status !== status)
-    throw new Error(`POST ${new URL(url).pathname}: ${res.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text) as T;
 }
 
 function kib(bytes: number): number {

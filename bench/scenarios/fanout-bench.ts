@@ -19,6 +19,7 @@ import { recordRun } from '../record-run.ts';
 import { ROOT, startServer, statsAfterGc, stopChild } from './child-control.ts';
 import type { FanOutCommand, FanOutJob, FanOutResult } from './fanout-ipc.ts';
 import { type GatedUpstream, startGatedUpstream } from './gated-upstream.ts';
+import { postJson } from './post-json.ts';
 import { serverStats, startLoadChild } from './scenario-children.ts';
 
 export type Mode = 'baseline' | 'sluice';
@@ -73,19 +74,6 @@ export interface FanOutBench {
   round(mode: Mode, plan: { round: number; readers: number; stalled: number }): Promise<FanOutRound>;
   /** Stops every child and the upstream; safe to call twice. */
   close(): Promise<void>;
-}
-
-async function postJson<T>(url: string, body: unknown, status: number): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  if (res.status !== status)
-    throw new Error(`POST ${new URL(url).pathname}: ${res.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text) as T;
 }
 
 /** Samples a server's memory until stopped; resolves with the peaks. */
